@@ -1,0 +1,1 @@
+//! Signed requests and webhooks, minted for tests (filled by the auth-hmac work).
