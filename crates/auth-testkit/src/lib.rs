@@ -30,5 +30,6 @@ pub mod hmac;
 pub mod jwt;
 pub mod mtls;
 mod seed;
+pub mod vectors;
 
 pub use seed::Seed;
