@@ -1,0 +1,695 @@
+//! A strict, allocation-light JSON scanner for JOSE headers, JWT payloads and JWKs.
+//!
+//! serde_json accepts duplicate object members (keeping the last one), which lets two parsers of the
+//! same token disagree. This scanner validates RFC 8259 syntax exactly, bounds nesting depth, rejects
+//! repeated member names in every object at every depth (comparing names after unescaping), rejects
+//! lone UTF-16 surrogates in escapes, and reports each top-level member's name and value span so the
+//! registered claims can be read without building a value tree. Later serde_json parses of the same
+//! bytes therefore see exactly one value per name.
+
+use crate::error::Error;
+
+/// Where a scanned value sits in the input, and what it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Value {
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+    pub(crate) kind: Kind,
+}
+
+/// The JSON type of a value. Strings remember whether they contain escapes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Null,
+    Bool(bool),
+    Number,
+    /// Span covers the content between the quotes.
+    Str {
+        escaped: bool,
+    },
+    Array,
+    Object,
+}
+
+/// A member name: the span between the quotes.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Key {
+    start: u32,
+    end: u32,
+    escaped: bool,
+}
+
+const INLINE_KEYS: usize = 48;
+/// Objects with more members than this are checked for duplicates by sorting at the end instead of
+/// pairwise on insertion, keeping the check O(n log n).
+const PAIRWISE_LIMIT: usize = 24;
+
+struct Scanner<'a> {
+    s: &'a [u8],
+    pos: usize,
+    max_depth: usize,
+    inline: [Key; INLINE_KEYS],
+    inline_len: usize,
+    spill: Vec<Key>,
+}
+
+fn err_json() -> Error {
+    Error::Malformed(crate::error::Malformed::Json)
+}
+
+impl<'a> Scanner<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.pos).copied()
+    }
+
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn expect(&mut self, b: u8) -> Result<(), Error> {
+        if self.peek() == Some(b) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(err_json())
+        }
+    }
+
+    fn keys_len(&self) -> usize {
+        self.inline_len + self.spill.len()
+    }
+
+    fn key_at(&self, i: usize) -> Key {
+        if i < INLINE_KEYS {
+            self.inline.get(i).copied().unwrap_or_default()
+        } else {
+            self.spill.get(i - INLINE_KEYS).copied().unwrap_or_default()
+        }
+    }
+
+    fn push_key(&mut self, k: Key) {
+        if self.inline_len < INLINE_KEYS {
+            if let Some(slot) = self.inline.get_mut(self.inline_len) {
+                *slot = k;
+            }
+            self.inline_len += 1;
+        } else {
+            self.spill.push(k);
+        }
+    }
+
+    fn truncate_keys(&mut self, len: usize) {
+        if len <= INLINE_KEYS {
+            self.spill.clear();
+            self.inline_len = len;
+        } else {
+            self.spill.truncate(len - INLINE_KEYS);
+        }
+    }
+
+    fn key_eq(&self, a: Key, b: Key) -> bool {
+        let ra = self.s.get(a.start as usize..a.end as usize).unwrap_or_default();
+        let rb = self.s.get(b.start as usize..b.end as usize).unwrap_or_default();
+        if !a.escaped && !b.escaped {
+            return ra == rb;
+        }
+        Unescape::new(ra).eq(Unescape::new(rb))
+    }
+
+    fn key_cmp(&self, a: Key, b: Key) -> core::cmp::Ordering {
+        let ra = self.s.get(a.start as usize..a.end as usize).unwrap_or_default();
+        let rb = self.s.get(b.start as usize..b.end as usize).unwrap_or_default();
+        if !a.escaped && !b.escaped {
+            return ra.cmp(rb);
+        }
+        Unescape::new(ra).cmp(Unescape::new(rb))
+    }
+
+    /// Parses a string starting at the opening quote; returns the content span and whether it had
+    /// escapes.
+    fn string(&mut self) -> Result<(u32, u32, bool), Error> {
+        self.expect(b'"')?;
+        let start = self.pos;
+        let mut escaped = false;
+        loop {
+            let b = self.peek().ok_or_else(err_json)?;
+            match b {
+                b'"' => {
+                    let end = self.pos;
+                    self.pos += 1;
+                    return Ok((to_u32(start)?, to_u32(end)?, escaped));
+                }
+                b'\\' => {
+                    escaped = true;
+                    self.pos += 1;
+                    match self.peek().ok_or_else(err_json)? {
+                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.pos += 1,
+                        b'u' => {
+                            self.pos += 1;
+                            let hi = self.hex4()?;
+                            if (0xD800..0xDC00).contains(&hi) {
+                                // A high surrogate must be followed by an escaped low surrogate.
+                                self.expect(b'\\')?;
+                                self.expect(b'u')?;
+                                let lo = self.hex4()?;
+                                if !(0xDC00..0xE000).contains(&lo) {
+                                    return Err(err_json());
+                                }
+                            } else if (0xDC00..0xE000).contains(&hi) {
+                                return Err(err_json());
+                            }
+                        }
+                        _ => return Err(err_json()),
+                    }
+                }
+                0x00..=0x1F => return Err(err_json()),
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32, Error> {
+        let digits = self.s.get(self.pos..self.pos + 4).ok_or_else(err_json)?;
+        let mut v = 0u32;
+        for &d in digits {
+            v = v * 16 + hex_val(d).ok_or_else(err_json)?;
+        }
+        self.pos += 4;
+        Ok(v)
+    }
+
+    fn number(&mut self) -> Result<(), Error> {
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                while let Some(b'0'..=b'9') = self.peek() {
+                    self.pos += 1;
+                }
+            }
+            _ => return Err(err_json()),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            self.digits()?;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            self.digits()?;
+        }
+        Ok(())
+    }
+
+    fn digits(&mut self) -> Result<(), Error> {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        if self.pos == start { Err(err_json()) } else { Ok(()) }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<(), Error> {
+        if self.s.get(self.pos..self.pos + word.len()) == Some(word) {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            Err(err_json())
+        }
+    }
+
+    /// Parses any value at the current position (whitespace already skipped).
+    fn value(&mut self, depth: usize) -> Result<Value, Error> {
+        let start = self.pos;
+        let kind = match self.peek().ok_or_else(err_json)? {
+            b'{' => {
+                self.object(depth + 1, &mut |_, _, _| Ok(()))?;
+                Kind::Object
+            }
+            b'[' => {
+                self.array(depth + 1)?;
+                Kind::Array
+            }
+            b'"' => {
+                let (s, e, escaped) = self.string()?;
+                return Ok(Value { start: s, end: e, kind: Kind::Str { escaped } });
+            }
+            b't' => {
+                self.literal(b"true")?;
+                Kind::Bool(true)
+            }
+            b'f' => {
+                self.literal(b"false")?;
+                Kind::Bool(false)
+            }
+            b'n' => {
+                self.literal(b"null")?;
+                Kind::Null
+            }
+            b'-' | b'0'..=b'9' => {
+                self.number()?;
+                Kind::Number
+            }
+            _ => return Err(err_json()),
+        };
+        Ok(Value { start: to_u32(start)?, end: to_u32(self.pos)?, kind })
+    }
+
+    fn array(&mut self, depth: usize) -> Result<(), Error> {
+        if depth > self.max_depth {
+            return Err(Error::TooDeep);
+        }
+        self.expect(b'[')?;
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            self.ws();
+            self.value(depth)?;
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                _ => return Err(err_json()),
+            }
+        }
+    }
+
+    /// Parses an object, calling `on_member` for each of its own members (not nested ones).
+    fn object(
+        &mut self,
+        depth: usize,
+        on_member: &mut dyn FnMut(&Self, Key, Value) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        if depth > self.max_depth {
+            return Err(Error::TooDeep);
+        }
+        self.expect(b'{')?;
+        let base = self.keys_len();
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            self.ws();
+            let (ks, ke, escaped) = self.string()?;
+            let key = Key { start: ks, end: ke, escaped };
+            let count = self.keys_len() - base;
+            if count < PAIRWISE_LIMIT {
+                for i in base..self.keys_len() {
+                    if self.key_eq(self.key_at(i), key) {
+                        return Err(Error::DuplicateMember);
+                    }
+                }
+            }
+            self.push_key(key);
+            self.ws();
+            self.expect(b':')?;
+            self.ws();
+            let v = self.value(depth)?;
+            on_member(self, key, v)?;
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    break;
+                }
+                _ => return Err(err_json()),
+            }
+        }
+        let count = self.keys_len() - base;
+        if count > PAIRWISE_LIMIT {
+            let mut keys: Vec<Key> = (base..self.keys_len()).map(|i| self.key_at(i)).collect();
+            keys.sort_by(|a, b| self.key_cmp(*a, *b));
+            if keys.windows(2).any(|w| matches!(w, [a, b] if self.key_eq(*a, *b))) {
+                return Err(Error::DuplicateMember);
+            }
+        }
+        self.truncate_keys(base);
+        Ok(())
+    }
+}
+
+fn to_u32(n: usize) -> Result<u32, Error> {
+    u32::try_from(n).map_err(|_| Error::TooLarge)
+}
+
+fn hex_val(d: u8) -> Option<u32> {
+    match d {
+        b'0'..=b'9' => Some(u32::from(d - b'0')),
+        b'a'..=b'f' => Some(u32::from(d - b'a' + 10)),
+        b'A'..=b'F' => Some(u32::from(d - b'A' + 10)),
+        _ => None,
+    }
+}
+
+/// A callback receiving each top-level member's (unescaped) name and value.
+pub(crate) type MemberFn<'f> = dyn FnMut(&[u8], Value) -> Result<(), Error> + 'f;
+
+/// Scans `input` as one JSON object (surrounding whitespace allowed), calling `on_member(name, raw
+/// name bytes, value)` for each top-level member, with names unescaped only when they contain escapes.
+///
+/// # Errors
+/// [`Error::Malformed`] for invalid JSON or a non-object, [`Error::TooDeep`] past `max_depth`,
+/// [`Error::DuplicateMember`] for a repeated name in any object.
+pub(crate) fn scan_object(input: &[u8], max_depth: usize, on_member: &mut MemberFn<'_>) -> Result<(), Error> {
+    if core::str::from_utf8(input).is_err() {
+        return Err(err_json());
+    }
+    let mut sc = Scanner {
+        s: input,
+        pos: 0,
+        max_depth,
+        inline: [Key::default(); INLINE_KEYS],
+        inline_len: 0,
+        spill: Vec::new(),
+    };
+    sc.ws();
+    if sc.peek() != Some(b'{') {
+        return Err(err_json());
+    }
+    let mut owned_name = String::new();
+    sc.object(1, &mut |sc, key, v| {
+        let raw = sc.s.get(key.start as usize..key.end as usize).unwrap_or_default();
+        if key.escaped {
+            owned_name.clear();
+            owned_name.extend(Unescape::new(raw));
+            on_member(owned_name.as_bytes(), v)
+        } else {
+            on_member(raw, v)
+        }
+    })?;
+    sc.ws();
+    if sc.pos != input.len() {
+        return Err(err_json());
+    }
+    Ok(())
+}
+
+/// Validates `input` as a JSON object (see [`scan_object`]) and returns its top-level members as
+/// (unescaped name, value) pairs. For load-time parsing (JWKs), not the hot path.
+pub(crate) fn object_members(input: &[u8], max_depth: usize) -> Result<Vec<(String, Value)>, Error> {
+    let mut out = Vec::new();
+    scan_object(input, max_depth, &mut |name, v| {
+        out.push((String::from_utf8_lossy(name).into_owned(), v));
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Iterates the characters of a validated JSON string's content, resolving escapes.
+pub(crate) struct Unescape<'a> {
+    s: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Unescape<'a> {
+    pub(crate) fn new(s: &'a [u8]) -> Self {
+        Self { s, pos: 0 }
+    }
+
+    fn hex4(&mut self) -> u32 {
+        let mut v = 0;
+        for _ in 0..4 {
+            v = v * 16 + self.s.get(self.pos).copied().and_then(hex_val).unwrap_or(0);
+            self.pos += 1;
+        }
+        v
+    }
+}
+
+impl Iterator for Unescape<'_> {
+    type Item = char;
+    fn next(&mut self) -> Option<char> {
+        let rest = self.s.get(self.pos..)?;
+        let first = *rest.first()?;
+        if first != b'\\' {
+            // Decode one UTF-8 scalar (input was validated as UTF-8).
+            let len = match first {
+                0x00..=0x7F => 1,
+                0xC0..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                _ => 4,
+            };
+            let c = rest.get(..len).and_then(|b| core::str::from_utf8(b).ok()).and_then(|s| s.chars().next());
+            self.pos += len;
+            return Some(c.unwrap_or(char::REPLACEMENT_CHARACTER));
+        }
+        self.pos += 1;
+        let e = *self.s.get(self.pos)?;
+        self.pos += 1;
+        Some(match e {
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let hi = self.hex4();
+                if (0xD800..0xDC00).contains(&hi) {
+                    self.pos += 2;
+                    let lo = self.hex4();
+                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo.wrapping_sub(0xDC00) & 0x3FF))
+                        .unwrap_or(char::REPLACEMENT_CHARACTER)
+                } else {
+                    char::from_u32(hi).unwrap_or(char::REPLACEMENT_CHARACTER)
+                }
+            }
+            other => char::from(other),
+        })
+    }
+}
+
+/// The text of a validated string value: borrowed when it has no escapes.
+pub(crate) fn str_of<'a>(input: &'a [u8], v: Value) -> Option<std::borrow::Cow<'a, str>> {
+    let Kind::Str { escaped } = v.kind else { return None };
+    let raw = input.get(v.start as usize..v.end as usize)?;
+    if escaped {
+        Some(std::borrow::Cow::Owned(Unescape::new(raw).collect()))
+    } else {
+        core::str::from_utf8(raw).ok().map(std::borrow::Cow::Borrowed)
+    }
+}
+
+/// The elements of a validated array value, each as a [`Value`] (elements nest no deeper than the
+/// array did, which was already bounded).
+pub(crate) fn array_elements(input: &[u8], v: Value) -> Result<Vec<Value>, Error> {
+    if v.kind != Kind::Array {
+        return Err(err_json());
+    }
+    let slice = input.get(..v.end as usize).ok_or_else(err_json)?;
+    let mut sc = Scanner {
+        s: slice,
+        pos: v.start as usize + 1,
+        max_depth: usize::MAX,
+        inline: [Key::default(); INLINE_KEYS],
+        inline_len: 0,
+        spill: Vec::new(),
+    };
+    let mut out = Vec::new();
+    sc.ws();
+    if sc.peek() == Some(b']') {
+        return Ok(out);
+    }
+    loop {
+        sc.ws();
+        out.push(sc.value(0)?);
+        sc.ws();
+        match sc.peek() {
+            Some(b',') => sc.pos += 1,
+            Some(b']') => return Ok(out),
+            _ => return Err(err_json()),
+        }
+    }
+}
+
+/// Calls `f` for each string element of an array value without allocating; fails on a non-string.
+pub(crate) fn for_each_str_element(
+    input: &[u8],
+    v: Value,
+    f: &mut dyn FnMut(&str, bool) -> Result<(), Error>,
+) -> Result<(), Error> {
+    if v.kind != Kind::Array {
+        return Err(err_json());
+    }
+    let slice = input.get(..v.end as usize).ok_or_else(err_json)?;
+    let mut sc = Scanner {
+        s: slice,
+        pos: v.start as usize + 1,
+        max_depth: usize::MAX,
+        inline: [Key::default(); INLINE_KEYS],
+        inline_len: 0,
+        spill: Vec::new(),
+    };
+    sc.ws();
+    if sc.peek() == Some(b']') {
+        return Ok(());
+    }
+    loop {
+        sc.ws();
+        let e = sc.value(0)?;
+        let Kind::Str { escaped } = e.kind else { return Err(err_json()) };
+        let raw = slice.get(e.start as usize..e.end as usize).ok_or_else(err_json)?;
+        if escaped {
+            let owned: String = Unescape::new(raw).collect();
+            f(&owned, true)?;
+        } else {
+            f(core::str::from_utf8(raw).map_err(|_| err_json())?, false)?;
+        }
+        sc.ws();
+        match sc.peek() {
+            Some(b',') => sc.pos += 1,
+            Some(b']') => return Ok(()),
+            _ => return Err(err_json()),
+        }
+    }
+}
+
+/// A JSON number as whole seconds (a JWT NumericDate, RFC 7519 §2): integers exactly; fractions and
+/// exponents through `f64`, floored. Values beyond ±2^53 or non-finite are refused.
+pub(crate) fn numeric_date(input: &[u8], v: Value) -> Option<i64> {
+    if v.kind != Kind::Number {
+        return None;
+    }
+    let raw = input.get(v.start as usize..v.end as usize)?;
+    let text = core::str::from_utf8(raw).ok()?;
+    const LIMIT: i64 = 1 << 53;
+    if let Ok(n) = text.parse::<i64>() {
+        return (-LIMIT..=LIMIT).contains(&n).then_some(n);
+    }
+    let f: f64 = text.parse().ok()?;
+    #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
+    let ok = f.is_finite() && f.abs() <= LIMIT as f64;
+    #[allow(clippy::cast_possible_truncation)]
+    ok.then(|| f.floor() as i64)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn ok(s: &str) -> bool {
+        scan_object(s.as_bytes(), 8, &mut |_, _| Ok(())).is_ok()
+    }
+
+    fn err(s: &str) -> Error {
+        scan_object(s.as_bytes(), 8, &mut |_, _| Ok(())).unwrap_err()
+    }
+
+    #[test]
+    fn accepts_valid_objects() {
+        assert!(ok(r#"{}"#));
+        assert!(ok(r#" { "a" : 1 , "b":[true,false,null,-0.5e+3,"x\u00e9\n"], "c":{"a":1} } "#));
+        assert!(ok(r#"{"emoji":"\ud83d\ude00"}"#));
+    }
+
+    #[test]
+    fn rejects_invalid_json() {
+        for s in [
+            "",
+            "[]",
+            "{",
+            r#"{"a"}"#,
+            r#"{"a":}"#,
+            r#"{"a":1,}"#,
+            r#"{"a":01}"#,
+            r#"{"a":1.}"#,
+            r#"{"a":.5}"#,
+            r#"{"a":+1}"#,
+            r#"{"a":"\x"}"#,
+            "{\"a\":\"\u{1}\"}",
+            r#"{"a":tru}"#,
+            r#"{"a":1} x"#,
+            r#"{'a':1}"#,
+            r#"{"a":"\ud800"}"#,
+            r#"{"a":"\udc00"}"#,
+            r#"{"a":[1,]}"#,
+            r#"{"a":NaN}"#,
+        ] {
+            assert!(matches!(err(s), Error::Malformed(_)), "{s:?}");
+        }
+        assert!(scan_object(b"{\"a\":\"\xff\"}", 8, &mut |_, _| Ok(())).is_err());
+    }
+
+    #[test]
+    fn rejects_duplicates_at_any_depth_and_after_unescaping() {
+        assert_eq!(err(r#"{"a":1,"a":2}"#), Error::DuplicateMember);
+        assert_eq!(err(r#"{"x":{"b":1,"b":1}}"#), Error::DuplicateMember);
+        assert_eq!(err(r#"{"x":[{"b":1,"b":1}]}"#), Error::DuplicateMember);
+        assert_eq!(err(r#"{"alg":1,"\u0061lg":2}"#), Error::DuplicateMember);
+        // Same name in sibling objects is fine.
+        assert!(ok(r#"{"x":{"b":1},"y":{"b":1},"b":0}"#));
+        // Many members: sorted check.
+        let many: Vec<String> = (0..100).map(|i| format!("\"k{i}\":{i}")).collect();
+        assert!(ok(&format!("{{{}}}", many.join(","))));
+        assert_eq!(err(&format!("{{{},\"k7\":0}}", many.join(","))), Error::DuplicateMember);
+        // Many keys in nested objects spill past the inline stack.
+        let nested: Vec<String> = (0..60).map(|i| format!("\"n{i}\":{{\"a\":1,\"b\":2}}")).collect();
+        assert!(ok(&format!("{{{}}}", nested.join(","))));
+    }
+
+    #[test]
+    fn bounds_depth() {
+        assert!(ok(r#"{"a":[[[[[[1]]]]]]}"#));
+        assert_eq!(err(r#"{"a":[[[[[[[[1]]]]]]]]}"#), Error::TooDeep);
+        assert!(ok(r#"{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":1}}}}}}}}"#));
+        assert_eq!(err(r#"{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":1}}}}}}}}}"#), Error::TooDeep);
+    }
+
+    #[test]
+    fn reports_members_and_values() {
+        let input = br#"{"s":"a\"b","n":1.5e3,"arr":["x","y"],"esc\u0041":true}"#;
+        let mut seen = Vec::new();
+        scan_object(input, 8, &mut |k, v| {
+            seen.push((String::from_utf8(k.to_vec()).unwrap(), v));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen[0].0, "s");
+        assert_eq!(str_of(input, seen[0].1).unwrap(), "a\"b");
+        assert_eq!(numeric_date(input, seen[1].1), Some(1500));
+        let mut items = Vec::new();
+        for_each_str_element(input, seen[2].1, &mut |s, _| {
+            items.push(s.to_owned());
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(items, ["x", "y"]);
+        assert_eq!(seen[3].0, "escA");
+        assert_eq!(seen[3].1.kind, Kind::Bool(true));
+    }
+
+    #[test]
+    fn numeric_dates() {
+        let v = |s: &str| {
+            let input = format!("{{\"t\":{s}}}");
+            let mut out = None;
+            scan_object(input.as_bytes(), 4, &mut |_, v| {
+                out = numeric_date(input.as_bytes(), v);
+                Ok(())
+            })
+            .unwrap();
+            out
+        };
+        assert_eq!(v("1700000000"), Some(1_700_000_000));
+        assert_eq!(v("1700000000.9"), Some(1_700_000_000));
+        assert_eq!(v("-1.5"), Some(-2));
+        assert_eq!(v("1e400"), None);
+        assert_eq!(v("99999999999999999999"), None);
+        assert_eq!(v("\"1\""), None);
+    }
+}

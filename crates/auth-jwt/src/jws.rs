@@ -1,0 +1,343 @@
+//! Compact JWS (RFC 7515 §7.1): splitting, limits, the protected header, key selection and the
+//! signature check. Claims are the business of [`crate::verify`]; this layer verifies any payload.
+
+use crate::alg::{Algorithm, AlgorithmSet};
+use crate::b64;
+use crate::error::{Error, Malformed};
+use crate::json::{self, Kind};
+use crate::key::{Candidates, KeySet};
+
+/// Size and nesting bounds, checked before any decoding or parsing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The longest token accepted, in bytes. Default 8192 (a typical HTTP header-field budget).
+    pub max_token_bytes: usize,
+    /// The longest encoded protected header, in bytes. Default 1024.
+    pub max_header_bytes: usize,
+    /// The deepest JSON nesting in the header or payload (objects and arrays; the top-level object is
+    /// depth 1). Default 16.
+    pub max_json_depth: usize,
+}
+
+impl Limits {
+    /// The defaults documented on each field.
+    pub const DEFAULT: Self = Self { max_token_bytes: 8192, max_header_bytes: 1024, max_json_depth: 16 };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// A string held either as a span of the token's decoded bytes (the common case: no JSON escapes) or
+/// owned (when it had escapes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Text {
+    Span(u32, u32),
+    Owned(Box<str>),
+}
+
+impl Text {
+    pub(crate) fn from_value(src: &[u8], v: json::Value, offset: u32) -> Option<Self> {
+        match v.kind {
+            Kind::Str { escaped: false } => Some(Self::Span(v.start + offset, v.end + offset)),
+            Kind::Str { escaped: true } => json::str_of(src, v).map(|s| Self::Owned(s.into_owned().into_boxed_str())),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn get<'a>(&'a self, buf: &'a [u8]) -> &'a str {
+        match self {
+            Self::Span(s, e) => {
+                buf.get(*s as usize..*e as usize).and_then(|b| core::str::from_utf8(b).ok()).unwrap_or("")
+            }
+            Self::Owned(s) => s,
+        }
+    }
+}
+
+/// The protected header of a verified JWS, parsed once.
+#[derive(Debug, Clone)]
+pub(crate) struct HeaderInfo {
+    pub(crate) alg: Algorithm,
+    pub(crate) kid: Option<Text>,
+    pub(crate) typ: Option<Text>,
+    pub(crate) cty: Option<Text>,
+    /// The header `jwk` object span (used only by DPoP proofs; never trusted for ordinary tokens).
+    pub(crate) jwk: Option<(u32, u32)>,
+}
+
+/// Header parameter names registered by RFC 7515/7516/7797/8555/9449 that must not appear in `crit`.
+const REGISTERED: [&str; 17] = [
+    "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "enc", "zip", "epk", "apu",
+    "apv", "iv",
+];
+
+/// Parses the decoded header JSON. `understood_crit` lists extensions the caller processes.
+pub(crate) fn parse_header(src: &[u8], depth: usize, understood_crit: &[String]) -> Result<HeaderInfo, Error> {
+    let mut alg: Option<Result<Algorithm, Error>> = None;
+    let (mut kid, mut typ, mut cty, mut jwk, mut crit) = (None, None, None, None, None);
+    let mut is_jwe = false;
+    let mut unencoded = false;
+    let bad = || Error::Malformed(Malformed::Header);
+    json::scan_object(src, depth, &mut |name, v| {
+        match name {
+            b"alg" => {
+                let s = json::str_of(src, v).ok_or_else(bad)?;
+                alg = Some(Algorithm::from_name(&s).ok_or(Error::AlgorithmNotAllowed));
+            }
+            b"kid" => kid = Some(Text::from_value(src, v, 0).ok_or_else(bad)?),
+            b"typ" => typ = Some(Text::from_value(src, v, 0).ok_or_else(bad)?),
+            b"cty" => cty = Some(Text::from_value(src, v, 0).ok_or_else(bad)?),
+            b"crit" => crit = Some(v),
+            b"b64" => match v.kind {
+                Kind::Bool(true) => {}
+                Kind::Bool(false) => unencoded = true,
+                _ => return Err(bad()),
+            },
+            b"enc" => is_jwe = true,
+            b"jwk" => {
+                if v.kind != Kind::Object {
+                    return Err(bad());
+                }
+                jwk = Some((v.start, v.end));
+            }
+            // jku, x5u, x5c, x5t, x5t#S256 and anything else: never used to find or trust a key.
+            _ => {}
+        }
+        Ok(())
+    })?;
+    if is_jwe {
+        return Err(Error::JweNotSupported);
+    }
+    if let Some(c) = crit {
+        check_crit(src, c, understood_crit)?;
+    }
+    if unencoded {
+        return Err(Error::UnencodedPayload);
+    }
+    let alg = alg.ok_or_else(bad)??;
+    Ok(HeaderInfo { alg, kid, typ, cty, jwk })
+}
+
+fn check_crit(src: &[u8], crit: json::Value, understood: &[String]) -> Result<(), Error> {
+    if crit.kind != Kind::Array {
+        return Err(Error::UnsupportedCrit);
+    }
+    let mut seen: Vec<String> = Vec::new();
+    json::for_each_str_element(src, crit, &mut |name, _| {
+        if REGISTERED.contains(&name) || seen.iter().any(|s| s == name) {
+            return Err(Error::UnsupportedCrit);
+        }
+        // `b64` is understood: `true` is the default encoding and `false` is refused on its own.
+        if name != "b64" && !understood.iter().any(|u| u == name) {
+            return Err(Error::UnsupportedCrit);
+        }
+        seen.push(name.to_owned());
+        Ok(())
+    })
+    .map_err(|_| Error::UnsupportedCrit)?;
+    if seen.is_empty() {
+        return Err(Error::UnsupportedCrit);
+    }
+    // Every listed extension must be present in the header (RFC 7515 §4.1.11).
+    let mut present = 0usize;
+    json::scan_object(src, usize::MAX, &mut |name, _| {
+        if seen.iter().any(|s| s.as_bytes() == name) {
+            present += 1;
+        }
+        Ok(())
+    })?;
+    if present != seen.len() {
+        return Err(Error::UnsupportedCrit);
+    }
+    Ok(())
+}
+
+/// The three segments of a compact JWS, after the structural checks.
+pub(crate) struct Parts<'t> {
+    pub(crate) header: &'t [u8],
+    pub(crate) payload: &'t [u8],
+    pub(crate) signing_input: &'t [u8],
+    pub(crate) signature: &'t [u8],
+}
+
+pub(crate) fn split<'t>(token: &'t [u8], limits: &Limits) -> Result<Parts<'t>, Error> {
+    if token.len() > limits.max_token_bytes {
+        return Err(Error::TooLarge);
+    }
+    if token.first() == Some(&b'{') {
+        return Err(Malformed::JsonSerialization.into());
+    }
+    let mut dots = [0usize; 2];
+    let mut count = 0usize;
+    for (i, b) in token.iter().enumerate() {
+        if *b == b'.' {
+            if let Some(slot) = dots.get_mut(count) {
+                *slot = i;
+            }
+            count += 1;
+        }
+    }
+    match count {
+        2 => {}
+        4 => return Err(Error::JweNotSupported),
+        _ => return Err(Malformed::Segments.into()),
+    }
+    let [d1, d2] = dots;
+    let header = token.get(..d1).ok_or(Malformed::Segments)?;
+    let payload = token.get(d1 + 1..d2).ok_or(Malformed::Segments)?;
+    let signing_input = token.get(..d2).ok_or(Malformed::Segments)?;
+    let signature = token.get(d2 + 1..).ok_or(Malformed::Segments)?;
+    if header.is_empty() || signature.is_empty() {
+        return Err(Malformed::Segments.into());
+    }
+    if header.len() > limits.max_header_bytes {
+        return Err(Error::TooLarge);
+    }
+    Ok(Parts { header, payload, signing_input, signature })
+}
+
+/// What [`verify_jws`] needs from a policy.
+#[derive(Debug, Clone)]
+pub struct JwsPolicy {
+    /// Algorithms accepted (intersected with each key's binding). Default: all supported.
+    pub algorithms: AlgorithmSet,
+    /// Header extensions (names in `crit`) the caller processes itself. Default: none.
+    pub understood_crit: Vec<String>,
+    /// Size and nesting bounds.
+    pub limits: Limits,
+    /// How many keys may be tried for a token without `kid` when several fit (1 = never try several).
+    pub max_key_tries: usize,
+}
+
+impl Default for JwsPolicy {
+    fn default() -> Self {
+        Self { algorithms: AlgorithmSet::ALL, understood_crit: Vec::new(), limits: Limits::DEFAULT, max_key_tries: 1 }
+    }
+}
+
+/// A JWS whose signature verified: the header and the payload bytes.
+#[derive(Debug, Clone)]
+pub struct VerifiedJws {
+    /// Decoded header JSON followed by the decoded payload.
+    pub(crate) buf: Vec<u8>,
+    pub(crate) header_len: usize,
+    pub(crate) header: HeaderInfo,
+}
+
+impl VerifiedJws {
+    /// The algorithm that verified the signature.
+    #[must_use]
+    pub fn alg(&self) -> Algorithm {
+        self.header.alg
+    }
+
+    /// The header `kid`.
+    #[must_use]
+    pub fn kid(&self) -> Option<&str> {
+        self.header.kid.as_ref().map(|t| t.get(&self.buf))
+    }
+
+    /// The header `typ`, as sent.
+    #[must_use]
+    pub fn typ(&self) -> Option<&str> {
+        self.header.typ.as_ref().map(|t| t.get(&self.buf))
+    }
+
+    /// The header `cty`, as sent.
+    #[must_use]
+    pub fn cty(&self) -> Option<&str> {
+        self.header.cty.as_ref().map(|t| t.get(&self.buf))
+    }
+
+    /// The decoded protected header JSON.
+    #[must_use]
+    pub fn header_json(&self) -> &[u8] {
+        self.buf.get(..self.header_len).unwrap_or_default()
+    }
+
+    /// The decoded payload.
+    #[must_use]
+    pub fn payload(&self) -> &[u8] {
+        self.buf.get(self.header_len..).unwrap_or_default()
+    }
+}
+
+/// Verifies a compact JWS with any payload: limits, structure, header (`alg`, `crit`, `b64`), key
+/// selection and the signature. The payload is decoded only after the signature verifies.
+///
+/// # Errors
+/// Any structural, header, key-selection or signature [`Error`].
+pub fn verify_jws(token: &[u8], keys: &KeySet, policy: &JwsPolicy) -> Result<VerifiedJws, Error> {
+    let parts = split(token, &policy.limits)?;
+    let header_len = b64::decoded_len(parts.header.len()).ok_or(Malformed::Base64)?;
+    let payload_len = b64::decoded_len(parts.payload.len()).ok_or(Malformed::Base64)?;
+    let mut buf = Vec::with_capacity(header_len + payload_len);
+    b64::decode_public_into(parts.header, &mut buf).map_err(|_| Malformed::Base64)?;
+    let header = parse_header(&buf, policy.limits.max_json_depth, &policy.understood_crit)?;
+    if !policy.algorithms.contains(header.alg) {
+        return Err(Error::AlgorithmNotAllowed);
+    }
+    let kid = header.kid.as_ref().map(|t| t.get(&buf));
+    match keys.select(kid, header.alg, policy.max_key_tries.max(1))? {
+        Candidates::One(k) => k.verify_segment(header.alg, parts.signing_input, parts.signature)?,
+        Candidates::Many(ks) => {
+            if !ks.iter().any(|k| k.verify_segment(header.alg, parts.signing_input, parts.signature).is_ok()) {
+                return Err(Error::BadSignature);
+            }
+        }
+    }
+    b64::decode_public_into(parts.payload, &mut buf).map_err(|_| Malformed::Base64)?;
+    Ok(VerifiedJws { buf, header_len, header })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn hdr(json: &str) -> Result<HeaderInfo, Error> {
+        parse_header(json.as_bytes(), 8, &[])
+    }
+
+    #[test]
+    fn header_rules() {
+        assert_eq!(hdr(r#"{"alg":"HS256"}"#).unwrap().alg, Algorithm::HS256);
+        for none in ["none", "None", "NONE", "nOnE"] {
+            assert_eq!(hdr(&format!(r#"{{"alg":"{none}"}}"#)).unwrap_err(), Error::AlgorithmNotAllowed);
+        }
+        assert_eq!(hdr(r#"{"typ":"JWT"}"#).unwrap_err(), Error::Malformed(Malformed::Header));
+        assert_eq!(hdr(r#"{"alg":256}"#).unwrap_err(), Error::Malformed(Malformed::Header));
+        assert_eq!(hdr(r#"{"alg":"HS256","kid":1}"#).unwrap_err(), Error::Malformed(Malformed::Header));
+        assert_eq!(hdr(r#"{"alg":"HS256","alg":"none"}"#).unwrap_err(), Error::DuplicateMember);
+        assert_eq!(hdr(r#"{"alg":"HS256","b64":false,"crit":["b64"]}"#).unwrap_err(), Error::UnencodedPayload);
+        assert!(hdr(r#"{"alg":"HS256","b64":true,"crit":["b64"]}"#).is_ok());
+        assert_eq!(hdr(r#"{"alg":"HS256","crit":["exp"],"exp":1}"#).unwrap_err(), Error::UnsupportedCrit);
+        assert_eq!(hdr(r#"{"alg":"HS256","crit":[]}"#).unwrap_err(), Error::UnsupportedCrit);
+        assert_eq!(hdr(r#"{"alg":"HS256","crit":"exp"}"#).unwrap_err(), Error::UnsupportedCrit);
+        assert_eq!(hdr(r#"{"alg":"HS256","crit":["alg"]}"#).unwrap_err(), Error::UnsupportedCrit);
+        let understood = vec!["exp".to_owned()];
+        assert!(parse_header(br#"{"alg":"HS256","crit":["exp"],"exp":1}"#, 8, &understood).is_ok());
+        assert_eq!(
+            parse_header(br#"{"alg":"HS256","crit":["exp"]}"#, 8, &understood).unwrap_err(),
+            Error::UnsupportedCrit
+        );
+        assert_eq!(hdr(r#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#).unwrap_err(), Error::JweNotSupported);
+    }
+
+    #[test]
+    fn segments() {
+        let l = Limits::DEFAULT;
+        assert!(split(b"a.b.c", &l).is_ok());
+        assert!(split(b"a..c", &l).is_ok());
+        assert_eq!(split(b"a.b.c.d.e", &l).err(), Some(Error::JweNotSupported));
+        for bad in [&b"a.b"[..], b"a.b.c.d", b"", b".b.c", b"a.b.", b"abc"] {
+            assert_eq!(split(bad, &l).err(), Some(Error::Malformed(Malformed::Segments)), "{bad:?}");
+        }
+        assert_eq!(split(br#"{"payload":"x"}"#, &l).err(), Some(Error::Malformed(Malformed::JsonSerialization)));
+        let big = vec![b'a'; 9000];
+        assert_eq!(split(&big, &l).err(), Some(Error::TooLarge));
+    }
+}
