@@ -1,0 +1,210 @@
+//! Shared secrets prepared once: rotation sets and key-id stores.
+
+use crate::Error;
+use ring::hmac;
+use std::collections::HashMap;
+
+/// The most live secrets one key id (or one webhook endpoint) may hold at once, for rotation.
+pub const MAX_SECRETS_PER_KEY: usize = 8;
+/// The longest secret accepted, in bytes.
+pub const MAX_SECRET_LEN: usize = 1024;
+/// The shortest secret a [`KeyStore`] accepts, in bytes (128 bits). Webhook [`Secrets`] only refuse
+/// empty secrets, because the providers choose those secrets, not the server.
+pub const MIN_KEY_STORE_SECRET_LEN: usize = 16;
+/// The most key ids a [`KeyStore`] holds.
+pub const MAX_KEY_IDS: usize = 100_000;
+/// The longest key id, in bytes. Key ids are 1 to this many visible ASCII bytes (`0x21..=0x7e`).
+pub const MAX_KEY_ID_LEN: usize = 128;
+
+/// One to [`MAX_SECRETS_PER_KEY`] live secrets for one HMAC algorithm, prepared as `ring::hmac::Key`s
+/// (the inner and outer pads are computed once, here, not per request).
+///
+/// A signature is accepted when any of the secrets produces it, so a sender can move to a new secret
+/// while the old one is still configured. Order the secrets newest first: verification tries them in
+/// order.
+///
+/// `Debug` prints only the number of secrets. The secrets are not kept in raw form; ring holds the
+/// derived pad states.
+#[derive(Clone)]
+pub struct Secrets {
+    keys: Vec<hmac::Key>,
+}
+
+impl core::fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Secrets([REDACTED; {}])", self.keys.len())
+    }
+}
+
+impl Secrets {
+    /// Prepares `secrets` for `algorithm`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] when there are no secrets, more than [`MAX_SECRETS_PER_KEY`], or one is
+    /// empty or longer than [`MAX_SECRET_LEN`].
+    pub fn new<S: AsRef<[u8]>>(algorithm: hmac::Algorithm, secrets: &[S]) -> Result<Self, Error> {
+        Self::with_min_len(algorithm, secrets, 1)
+    }
+
+    pub(crate) fn with_min_len<S: AsRef<[u8]>>(
+        algorithm: hmac::Algorithm,
+        secrets: &[S],
+        min_len: usize,
+    ) -> Result<Self, Error> {
+        if secrets.is_empty() {
+            return Err(Error::InvalidKey("no secrets"));
+        }
+        if secrets.len() > MAX_SECRETS_PER_KEY {
+            return Err(Error::InvalidKey("too many secrets"));
+        }
+        let mut keys = Vec::with_capacity(secrets.len());
+        for s in secrets {
+            let s = s.as_ref();
+            if s.is_empty() {
+                return Err(Error::InvalidKey("empty secret"));
+            }
+            if s.len() < min_len {
+                return Err(Error::InvalidKey("secret too short"));
+            }
+            if s.len() > MAX_SECRET_LEN {
+                return Err(Error::InvalidKey("secret too long"));
+            }
+            keys.push(hmac::Key::new(algorithm, s));
+        }
+        Ok(Self { keys })
+    }
+
+    /// HMAC-SHA256 secrets (every scheme here except Twilio).
+    ///
+    /// # Errors
+    /// As [`Secrets::new`].
+    pub fn sha256<S: AsRef<[u8]>>(secrets: &[S]) -> Result<Self, Error> {
+        Self::new(hmac::HMAC_SHA256, secrets)
+    }
+
+    /// How many secrets are live.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Always `false`: a `Secrets` holds at least one secret.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    pub(crate) fn keys(&self) -> &[hmac::Key] {
+        &self.keys
+    }
+
+    /// Index of the first secret whose MAC over the parts fed by `feed` equals `expected`, compared in
+    /// constant time.
+    pub(crate) fn find(&self, expected: &[u8], feed: impl Fn(&mut hmac::Context)) -> Option<usize> {
+        self.keys.iter().position(|key| {
+            let mut ctx = hmac::Context::with_key(key);
+            feed(&mut ctx);
+            auth_core::ct_eq(ctx.sign().as_ref(), expected)
+        })
+    }
+}
+
+/// Whether `id` is an acceptable key id: 1 to [`MAX_KEY_ID_LEN`] visible ASCII bytes.
+#[must_use]
+pub fn is_valid_key_id(id: &[u8]) -> bool {
+    !id.is_empty() && id.len() <= MAX_KEY_ID_LEN && id.iter().all(|b| (0x21..=0x7e).contains(b))
+}
+
+/// Key id -> live secrets, for schemes where the request names its key (the signed-request scheme's
+/// `X-API-Key`, RFC 9421 `keyid` with `hmac-sha256`).
+///
+/// Bounded by [`MAX_KEY_IDS`]; secrets must be at least [`MIN_KEY_STORE_SECRET_LEN`] bytes.
+#[derive(Clone, Debug, Default)]
+pub struct KeyStore {
+    keys: HashMap<Box<str>, Secrets>,
+}
+
+impl KeyStore {
+    /// An empty store.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `key_id` with one or more HMAC-SHA256 secrets (newest first).
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] for an invalid or duplicate key id, a full store, or secrets refused by
+    /// [`Secrets::new`] or shorter than [`MIN_KEY_STORE_SECRET_LEN`].
+    pub fn insert<S: AsRef<[u8]>>(&mut self, key_id: &str, secrets: &[S]) -> Result<(), Error> {
+        if !is_valid_key_id(key_id.as_bytes()) {
+            return Err(Error::InvalidKey("invalid key id"));
+        }
+        if self.keys.contains_key(key_id) {
+            return Err(Error::InvalidKey("duplicate key id"));
+        }
+        if self.keys.len() >= MAX_KEY_IDS {
+            return Err(Error::InvalidKey("too many key ids"));
+        }
+        let secrets = Secrets::with_min_len(hmac::HMAC_SHA256, secrets, MIN_KEY_STORE_SECRET_LEN)?;
+        self.keys.insert(key_id.into(), secrets);
+        Ok(())
+    }
+
+    /// Builder form of [`KeyStore::insert`].
+    ///
+    /// # Errors
+    /// As [`KeyStore::insert`].
+    pub fn with<S: AsRef<[u8]>>(mut self, key_id: &str, secrets: &[S]) -> Result<Self, Error> {
+        self.insert(key_id, secrets)?;
+        Ok(self)
+    }
+
+    /// Removes a key id; returns whether it was present.
+    pub fn remove(&mut self, key_id: &str) -> bool {
+        self.keys.remove(key_id).is_some()
+    }
+
+    /// The secrets of `key_id`.
+    #[must_use]
+    pub fn get(&self, key_id: &str) -> Option<&Secrets> {
+        self.keys.get(key_id)
+    }
+
+    /// Number of key ids.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether the store is empty.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits() {
+        let none: [&[u8]; 0] = [];
+        assert!(Secrets::sha256(&none).is_err());
+        assert!(Secrets::sha256(&[b""]).is_err());
+        assert!(Secrets::sha256(&[[7u8; MAX_SECRET_LEN + 1]]).is_err());
+        assert!(Secrets::sha256(&[b"x"; MAX_SECRETS_PER_KEY + 1]).is_err());
+        assert_eq!(Secrets::sha256(&[b"a", b"b"]).unwrap().len(), 2);
+        let mut ks = KeyStore::new();
+        assert!(ks.insert("k1", &[b"short"]).is_err());
+        ks.insert("k1", &[[1u8; 16]]).unwrap();
+        assert!(ks.insert("k1", &[[1u8; 16]]).is_err());
+        assert!(ks.insert("bad id", &[[1u8; 16]]).is_err());
+        assert!(ks.insert("", &[[1u8; 16]]).is_err());
+        assert_eq!(ks.len(), 1);
+        assert_eq!(format!("{:?}", ks.get("k1").unwrap()), "Secrets([REDACTED; 1])");
+        assert!(ks.remove("k1"));
+    }
+}

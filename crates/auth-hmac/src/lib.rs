@@ -1,0 +1,68 @@
+//! # auth-hmac
+//!
+//! Verifiers for HMAC-signed requests and their relatives, over [`auth_core::RequestView`] or explicit
+//! header and body bytes:
+//!
+//! - [`signed`] — the signed-request scheme (`X-API-Key`, `X-Timestamp`, `X-Nonce`, `X-Signature`),
+//!   hardened: control bytes refused, a window in both directions, nonces recorded only after the MAC
+//!   verifies, several live secrets per key id.
+//! - [`webhook`] — Stripe, GitHub, Slack, Standard Webhooks / Svix, Shopify and Twilio.
+//! - [`sigv4`] — AWS Signature Version 4, header and presigned forms, server side.
+//!
+//! Every verifier is prepared once (secrets become `ring::hmac::Key`s at start-up) and verifies many
+//! requests; `verify` takes `now` and, where the scheme has nonces or ids, a [`ReplayGuard`]. Nothing
+//! here reads a clock, a file or the environment. Failures are one [`Error`] enum that implements
+//! [`auth_core::Reject`] (status, RFC 6750 code, stable reason). MACs are compared in constant time.
+//!
+//! ## Example
+//!
+//! ```
+//! use auth_core::{Headers, MemoryReplayGuard, Reject, RequestView, Timestamp};
+//! use auth_hmac::{KeyStore, SignedRequestVerifier};
+//! use ring::hmac;
+//!
+//! let secret = b"an example secret of 32 bytes!!!";
+//! let verifier = SignedRequestVerifier::new(KeyStore::new().with("client-1", &[secret])?);
+//! let guard = MemoryReplayGuard::new(100_000);
+//!
+//! // What a client sends (here signed with ring directly).
+//! let (ts, nonce, body) = ("1700000000", "c2b8e0e1a4d3", br#"{"amount":5}"#);
+//! let mut msg = format!("POST\n/v1/payments?dry_run=1\n{ts}\n{nonce}\n").into_bytes();
+//! msg.extend_from_slice(body);
+//! let tag = hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, secret), &msg);
+//! let sig: String = tag.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+//! let headers: &[(&str, &[u8])] = &[
+//!     ("X-API-Key", b"client-1"),
+//!     ("X-Timestamp", ts.as_bytes()),
+//!     ("X-Nonce", nonce.as_bytes()),
+//!     ("X-Signature", sig.as_bytes()),
+//! ];
+//! let req = RequestView::new("POST", "/v1/payments?dry_run=1", Headers::from_pairs(headers), body);
+//! let now = Timestamp::from_unix(1_700_000_030);
+//!
+//! let ok = verifier.verify(&req, now, &guard)?;
+//! assert_eq!(ok.key_id, "client-1");
+//!
+//! // The same request again is a replay.
+//! let err = verifier.verify(&req, now, &guard).unwrap_err();
+//! assert_eq!(err.rejection().reason(), "replayed");
+//! assert_eq!(err.rejection().status().code(), 401);
+//! # Ok::<(), auth_hmac::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+
+mod error;
+pub mod keys;
+pub mod signed;
+pub mod sigv4;
+mod util;
+pub mod webhook;
+
+pub use auth_core::ReplayGuard;
+pub use error::Error;
+pub use keys::{KeyStore, Secrets};
+pub use signed::{SignedRequestVerified, SignedRequestVerifier};
+pub use sigv4::{SigV4Verified, SigV4Verifier};
+pub use util::MAX_TIMESTAMP_DIGITS;
+pub use webhook::{GitHub, Shopify, Slack, StandardWebhooks, Stripe, Twilio, WebhookVerified};

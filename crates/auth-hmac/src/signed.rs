@@ -1,0 +1,449 @@
+//! The signed-request scheme: `X-API-Key`, `X-Timestamp`, `X-Nonce`, `X-Signature`.
+//!
+//! ## Wire format (as clients already sign it)
+//!
+//! ```text
+//! X-API-Key:   <key id>
+//! X-Timestamp: <decimal Unix seconds>
+//! X-Nonce:     <nonce>
+//! X-Signature: lowercase hex of HMAC-SHA256(secret, METHOD "\n" PATH "\n" TIMESTAMP "\n" NONCE "\n" BODY)
+//! ```
+//!
+//! `PATH` is the request target exactly as on the request line (path and query, still
+//! percent-encoded, as [`RequestView::target`] returns it); `BODY` is the raw body bytes.
+//!
+//! ## What the verifier hardens
+//!
+//! - **No control bytes** (CR, LF, HTAB, other C0, DEL) in the method, target, timestamp or nonce:
+//!   with a newline in a field, two different requests could sign the same bytes.
+//! - **Canonical fields:** the timestamp is 1 to 10 decimal digits without sign or leading zero; the
+//!   nonce is [`MIN_NONCE_LEN`]..=[`MAX_NONCE_LEN`] bytes of `A-Z a-z 0-9 - _ . ~`; the signature is
+//!   exactly 64 lowercase hex digits (uppercase, odd length, short or empty values are refused).
+//! - **A window in both directions:** the timestamp must be within ±`window` seconds of `now`
+//!   (default [`DEFAULT_WINDOW_SECS`]), so neither old nor far-future requests pass.
+//! - **Replay:** after the MAC verifies (never before, so nobody can pre-claim nonces with forged
+//!   requests), the nonce is recorded in the caller's [`ReplayGuard`] under the namespace of the key id,
+//!   until the timestamp leaves the window; a second use inside the window is `replayed`.
+//! - **Rotation:** a key id may have several live secrets ([`KeyStore`]).
+//! - The body is streamed into the HMAC with the other fields; nothing is copied or allocated.
+//!
+//! ## What the format does not bind
+//!
+//! The MAC covers the method, the request target, the timestamp, the nonce and the body, and nothing
+//! else. It does **not** bind:
+//! - the **host** (`Host`/`:authority`) or scheme: a request signed for one host verifies on any other
+//!   host that shares the key;
+//! - the **key id** itself (`X-API-Key` is not in the signed bytes; it only selects the secret — a
+//!   different key id with the same secret would verify too, so never share secrets across key ids);
+//! - **any other header**, such as `Content-Type` or `Content-Encoding`: a body can be re-labelled;
+//! - the **query string** only insofar as the client signs the full target: the verifier signs the
+//!   target as received, so a proxy that rewrites or re-encodes the query breaks verification, and a
+//!   client that signs only the path while sending a query will not verify.
+//!
+//! New integrations should prefer RFC 9421 HTTP Message Signatures ([`crate::rfc9421`]), which names
+//! its covered components, binds `@authority` and headers explicitly, and carries `keyid`/`alg` in the
+//! signed parameters.
+
+use crate::Error;
+use crate::keys::{KeyStore, is_valid_key_id};
+use crate::util::{check_window, hex_lower_exact, is_ctl, is_tchar, one, parse_unix};
+use auth_core::{Identity, ReplayGuard, RequestView, Scheme, Timestamp};
+
+/// Default half-width of the timestamp window, in seconds (±5 minutes).
+pub const DEFAULT_WINDOW_SECS: u32 = 300;
+/// The widest window a verifier may be configured with, in seconds (±1 hour).
+pub const MAX_WINDOW_SECS: u32 = 3600;
+/// The shortest nonce accepted, in bytes.
+pub const MIN_NONCE_LEN: usize = 8;
+/// The longest nonce accepted, in bytes.
+pub const MAX_NONCE_LEN: usize = 128;
+
+/// Header names of the scheme.
+pub mod headers {
+    /// The key id header.
+    pub const API_KEY: &str = "x-api-key";
+    /// The timestamp header.
+    pub const TIMESTAMP: &str = "x-timestamp";
+    /// The nonce header.
+    pub const NONCE: &str = "x-nonce";
+    /// The signature header.
+    pub const SIGNATURE: &str = "x-signature";
+}
+
+/// A prepared verifier for the signed-request scheme.
+#[derive(Debug, Clone)]
+pub struct SignedRequestVerifier {
+    keys: KeyStore,
+    window: u32,
+}
+
+/// A verified signed request. Borrows from the request; converts into an [`Identity`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SignedRequestVerified<'a> {
+    /// The key id that signed (`X-API-Key`).
+    pub key_id: &'a str,
+    /// The signed timestamp.
+    pub timestamp: Timestamp,
+    /// The nonce, now recorded in the replay guard.
+    pub nonce: &'a str,
+    /// Which of the key id's secrets matched (0 = first configured), useful to watch a rotation.
+    pub secret_index: usize,
+}
+
+impl SignedRequestVerified<'_> {
+    /// An [`Identity`] with the key id as subject and `key_id` / `secret_index` attributes.
+    #[must_use]
+    pub fn identity(&self) -> Identity {
+        Identity::new(Scheme::Hmac, self.key_id)
+            .with_attribute("key_id", self.key_id)
+            .with_attribute("hmac_scheme", "signed_request")
+            .with_attribute("secret_index", self.secret_index.to_string())
+    }
+}
+
+impl SignedRequestVerifier {
+    /// A verifier over `keys` with the default ±[`DEFAULT_WINDOW_SECS`] window.
+    #[must_use]
+    pub fn new(keys: KeyStore) -> Self {
+        Self { keys, window: DEFAULT_WINDOW_SECS }
+    }
+
+    /// Sets the half-width of the timestamp window in seconds.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] when `secs` is 0 or above [`MAX_WINDOW_SECS`].
+    pub fn with_window(mut self, secs: u32) -> Result<Self, Error> {
+        if secs == 0 || secs > MAX_WINDOW_SECS {
+            return Err(Error::InvalidKey("window out of range"));
+        }
+        self.window = secs;
+        Ok(self)
+    }
+
+    /// The configured window half-width in seconds.
+    #[must_use]
+    pub const fn window(&self) -> u32 {
+        self.window
+    }
+
+    /// The key store.
+    #[must_use]
+    pub const fn keys(&self) -> &KeyStore {
+        &self.keys
+    }
+
+    /// Verifies `req` at `now`, recording its nonce in `guard` once the MAC verifies.
+    ///
+    /// Checks, in order: headers present once each and well-formed, no control bytes in signed fields,
+    /// key id known, MAC (constant-time, any live secret), timestamp window, then the replay guard.
+    ///
+    /// # Errors
+    /// [`Error`]: `missing_header`, `duplicate_header`, `malformed_header`, `control_character`,
+    /// `malformed_timestamp`, `invalid_nonce`, `malformed_signature`, `unknown_key`, `bad_signature`,
+    /// `stale_timestamp`, `future_timestamp`, or the guard's reason (`replayed`, …).
+    pub fn verify<'a, G: ReplayGuard + ?Sized>(
+        &self,
+        req: &RequestView<'a>,
+        now: Timestamp,
+        guard: &G,
+    ) -> Result<SignedRequestVerified<'a>, Error> {
+        let h = req.headers();
+        let key_id = one(&h, headers::API_KEY)?;
+        let ts_raw = one(&h, headers::TIMESTAMP)?;
+        let nonce = one(&h, headers::NONCE)?;
+        let sig = one(&h, headers::SIGNATURE)?;
+
+        let method = req.method().as_bytes();
+        let target = req.target().as_bytes();
+        if method.is_empty() || !method.iter().all(|&b| is_tchar(b)) {
+            return Err(if method.iter().any(|&b| is_ctl(b)) {
+                Error::ControlCharacter
+            } else {
+                Error::InvalidRequest
+            });
+        }
+        if target.is_empty() {
+            return Err(Error::InvalidRequest);
+        }
+        if target.iter().any(|&b| is_ctl(b)) || ts_raw.iter().any(|&b| is_ctl(b)) || nonce.iter().any(|&b| is_ctl(b)) {
+            return Err(Error::ControlCharacter);
+        }
+        if !is_valid_key_id(key_id) {
+            return Err(if key_id.iter().any(|&b| is_ctl(b)) {
+                Error::ControlCharacter
+            } else {
+                Error::MalformedHeader(headers::API_KEY)
+            });
+        }
+        let timestamp = parse_unix(ts_raw)?;
+        if nonce.len() < MIN_NONCE_LEN
+            || nonce.len() > MAX_NONCE_LEN
+            || !nonce.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
+        {
+            return Err(Error::InvalidNonce);
+        }
+        let expected: [u8; 32] = hex_lower_exact(sig)?;
+        // Validated above as visible ASCII.
+        let key_id = core::str::from_utf8(key_id).map_err(|_| Error::MalformedHeader(headers::API_KEY))?;
+        let nonce = core::str::from_utf8(nonce).map_err(|_| Error::InvalidNonce)?;
+        let secrets = self.keys.get(key_id).ok_or(Error::UnknownKey)?;
+
+        let body = req.body();
+        let secret_index = secrets
+            .find(&expected, |ctx| {
+                ctx.update(method);
+                ctx.update(b"\n");
+                ctx.update(target);
+                ctx.update(b"\n");
+                ctx.update(ts_raw);
+                ctx.update(b"\n");
+                ctx.update(nonce.as_bytes());
+                ctx.update(b"\n");
+                ctx.update(body);
+            })
+            .ok_or(Error::BadSignature)?;
+
+        check_window(timestamp, now, self.window)?;
+        // Keep the nonce until the timestamp leaves the window: accepted up to ts + window inclusive.
+        let until = timestamp.saturating_add_secs(i64::from(self.window) + 1);
+        guard.check_and_record(key_id.as_bytes(), nonce.as_bytes(), until, now)?;
+        Ok(SignedRequestVerified { key_id, timestamp, nonce, secret_index })
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use auth_core::{Headers, MemoryReplayGuard, Reject};
+    use ring::hmac;
+
+    const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
+    const T: i64 = 1_700_000_000;
+
+    fn sign(secret: &[u8], method: &str, target: &str, ts: &str, nonce: &str, body: &[u8]) -> String {
+        let mut m = format!("{method}\n{target}\n{ts}\n{nonce}\n").into_bytes();
+        m.extend_from_slice(body);
+        let tag = hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, secret), &m);
+        tag.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    fn verifier() -> SignedRequestVerifier {
+        SignedRequestVerifier::new(KeyStore::new().with("k1", &[b"new-secret-0123456789", SECRET]).unwrap())
+    }
+
+    fn run(
+        v: &SignedRequestVerifier,
+        g: &MemoryReplayGuard,
+        method: &str,
+        target: &str,
+        hs: &[(&str, &[u8])],
+        body: &[u8],
+        now: i64,
+    ) -> Result<usize, Error> {
+        let req = RequestView::new(method, target, Headers::from_pairs(hs), body);
+        v.verify(&req, Timestamp::from_unix(now), g).map(|ok| ok.secret_index)
+    }
+
+    #[test]
+    fn accepts_then_refuses_replay_and_attacks() {
+        let v = verifier();
+        let g = MemoryReplayGuard::new(64);
+        let ts = T.to_string();
+        let sig = sign(SECRET, "POST", "/v1/items?a=1", &ts, "nonce-0001", b"{}");
+        let hs: &[(&str, &[u8])] = &[
+            ("X-API-Key", b"k1"),
+            ("X-Timestamp", ts.as_bytes()),
+            ("X-Nonce", b"nonce-0001"),
+            ("X-Signature", sig.as_bytes()),
+        ];
+        // Second configured secret matches (rotation).
+        assert_eq!(run(&v, &g, "POST", "/v1/items?a=1", hs, b"{}", T), Ok(1));
+        assert_eq!(
+            run(&v, &g, "POST", "/v1/items?a=1", hs, b"{}", T + 10).unwrap_err().rejection().reason(),
+            "replayed"
+        );
+        // Tampering with each signed part.
+        let g = MemoryReplayGuard::new(64);
+        assert_eq!(run(&v, &g, "PUT", "/v1/items?a=1", hs, b"{}", T), Err(Error::BadSignature));
+        assert_eq!(run(&v, &g, "POST", "/v1/items?a=2", hs, b"{}", T), Err(Error::BadSignature));
+        assert_eq!(run(&v, &g, "POST", "/v1/items?a=1", hs, b"{ }", T), Err(Error::BadSignature));
+        // Window, both directions; the nonce is still free because the MAC verified but time did not.
+        assert_eq!(run(&v, &g, "POST", "/v1/items?a=1", hs, b"{}", T + 301), Err(Error::StaleTimestamp));
+        assert_eq!(run(&v, &g, "POST", "/v1/items?a=1", hs, b"{}", T - 301), Err(Error::FutureTimestamp));
+        assert_eq!(run(&v, &g, "POST", "/v1/items?a=1", hs, b"{}", T + 300), Ok(1));
+    }
+
+    #[test]
+    fn bad_mac_does_not_claim_the_nonce() {
+        let v = verifier();
+        let g = MemoryReplayGuard::new(64);
+        let ts = T.to_string();
+        let good = sign(SECRET, "GET", "/", &ts, "nonce-claim", b"");
+        let forged = sign(b"attacker-secret-0000", "GET", "/", &ts, "nonce-claim", b"");
+        let mk = |sig: &str| {
+            vec![
+                ("x-api-key", b"k1".to_vec()),
+                ("x-timestamp", ts.clone().into_bytes()),
+                ("x-nonce", b"nonce-claim".to_vec()),
+                ("x-signature", sig.as_bytes().to_vec()),
+            ]
+        };
+        let (f, ok) = (mk(&forged), mk(&good));
+        let f: Vec<(&str, &[u8])> = f.iter().map(|(n, v)| (*n, v.as_slice())).collect();
+        let ok: Vec<(&str, &[u8])> = ok.iter().map(|(n, v)| (*n, v.as_slice())).collect();
+        assert_eq!(run(&v, &g, "GET", "/", &f, b"", T), Err(Error::BadSignature));
+        assert_eq!(run(&v, &g, "GET", "/", &f, b"", T), Err(Error::BadSignature));
+        assert_eq!(run(&v, &g, "GET", "/", &ok, b"", T), Ok(1));
+    }
+
+    #[test]
+    #[allow(clippy::type_complexity)]
+    fn malformed_inputs() {
+        let v = verifier();
+        let g = MemoryReplayGuard::new(64);
+        let ts = T.to_string();
+        let sig = sign(SECRET, "GET", "/", &ts, "nonce-0002", b"");
+        let upper = sig.to_uppercase();
+        let cases: Vec<(Vec<(&str, &[u8])>, &str, Error)> = vec![
+            (
+                vec![("x-api-key", b"k1"), ("x-timestamp", ts.as_bytes()), ("x-nonce", b"nonce-0002")],
+                "/",
+                Error::MissingHeader("x-signature"),
+            ),
+            (
+                vec![
+                    ("x-api-key", b"k1"),
+                    ("x-timestamp", ts.as_bytes()),
+                    ("x-nonce", b"nonce-0002"),
+                    ("x-signature", b""),
+                ],
+                "/",
+                Error::MalformedSignature,
+            ),
+            (
+                vec![
+                    ("x-api-key", b"k1"),
+                    ("x-timestamp", ts.as_bytes()),
+                    ("x-nonce", b"nonce-0002"),
+                    ("x-signature", &sig.as_bytes()[..62]),
+                ],
+                "/",
+                Error::MalformedSignature,
+            ),
+            (
+                vec![
+                    ("x-api-key", b"k1"),
+                    ("x-timestamp", ts.as_bytes()),
+                    ("x-nonce", b"nonce-0002"),
+                    ("x-signature", &sig.as_bytes()[..63]),
+                ],
+                "/",
+                Error::MalformedSignature,
+            ),
+            (
+                vec![
+                    ("x-api-key", b"k1"),
+                    ("x-timestamp", ts.as_bytes()),
+                    ("x-nonce", b"nonce-0002"),
+                    ("x-signature", upper.as_bytes()),
+                ],
+                "/",
+                Error::MalformedSignature,
+            ),
+            (
+                vec![
+                    ("x-api-key", b"k2"),
+                    ("x-timestamp", ts.as_bytes()),
+                    ("x-nonce", b"nonce-0002"),
+                    ("x-signature", sig.as_bytes()),
+                ],
+                "/",
+                Error::UnknownKey,
+            ),
+            (
+                vec![
+                    ("x-api-key", b"k1"),
+                    ("x-timestamp", ts.as_bytes()),
+                    ("x-nonce", b"nonce\n0002"),
+                    ("x-signature", sig.as_bytes()),
+                ],
+                "/",
+                Error::ControlCharacter,
+            ),
+            (
+                vec![
+                    ("x-api-key", b"k1"),
+                    ("x-timestamp", ts.as_bytes()),
+                    ("x-nonce", b"short"),
+                    ("x-signature", sig.as_bytes()),
+                ],
+                "/",
+                Error::InvalidNonce,
+            ),
+            (
+                vec![
+                    ("x-api-key", b"k1"),
+                    ("x-timestamp", ts.as_bytes()),
+                    ("x-nonce", b"nonce 0002"),
+                    ("x-signature", sig.as_bytes()),
+                ],
+                "/",
+                Error::InvalidNonce,
+            ),
+            (
+                vec![
+                    ("x-api-key", b"k1"),
+                    ("x-timestamp", b"01700000000"),
+                    ("x-nonce", b"nonce-0002"),
+                    ("x-signature", sig.as_bytes()),
+                ],
+                "/",
+                Error::MalformedTimestamp,
+            ),
+            (
+                vec![
+                    ("x-api-key", b"k1"),
+                    ("x-timestamp", ts.as_bytes()),
+                    ("x-nonce", b"nonce-0002"),
+                    ("x-signature", sig.as_bytes()),
+                ],
+                "/\r\nX: y",
+                Error::ControlCharacter,
+            ),
+            (
+                vec![
+                    ("x-api-key", b"k1"),
+                    ("x-api-key", b"k1"),
+                    ("x-timestamp", ts.as_bytes()),
+                    ("x-nonce", b"nonce-0002"),
+                    ("x-signature", sig.as_bytes()),
+                ],
+                "/",
+                Error::DuplicateHeader("x-api-key"),
+            ),
+        ];
+        for (hs, target, want) in cases {
+            assert_eq!(run(&v, &g, "GET", target, &hs, b"", T), Err(want), "{hs:?} {target:?}");
+        }
+        assert!(SignedRequestVerifier::new(KeyStore::new()).with_window(0).is_err());
+        assert_eq!(verifier().with_window(60).unwrap().window(), 60);
+    }
+
+    #[test]
+    fn newline_in_field_cannot_shift_bytes() {
+        // "GET\n/a" + "\n" + ... would equal method "GET", target "/a"... only if newlines were allowed.
+        let v = verifier();
+        let g = MemoryReplayGuard::new(8);
+        let ts = T.to_string();
+        let sig = sign(SECRET, "GET", "/a\n1700000000", &ts, "nonce-0003", b"");
+        let hs: &[(&str, &[u8])] = &[
+            ("x-api-key", b"k1"),
+            ("x-timestamp", ts.as_bytes()),
+            ("x-nonce", b"nonce-0003"),
+            ("x-signature", sig.as_bytes()),
+        ];
+        assert_eq!(run(&v, &g, "GET", "/a\n1700000000", hs, b"", T), Err(Error::ControlCharacter));
+    }
+}

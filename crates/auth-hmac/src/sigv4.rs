@@ -1,0 +1,885 @@
+//! AWS Signature Version 4, server side: the `Authorization` header form and presigned URLs.
+//!
+//! [`SigV4Verifier`] holds the credentials it accepts (access key id -> secret access key and, for
+//! temporary credentials, the session token) and checks a request exactly as AWS builds the canonical
+//! request:
+//!
+//! - **Canonical URI.** For every service but S3 (the default, [`UriMode::Standard`]) the path as
+//!   received is normalized (empty and `.` segments removed, `..` resolved, a trailing `/` kept) and
+//!   URI-encoded again (`%` becomes `%25`: "double encoding"). For S3 ([`UriMode::S3`], chosen
+//!   automatically when the credential scope's service is `s3`) the path is encoded once and never
+//!   normalized: percent-escapes are kept (hex upper-cased), unreserved bytes decoded, other bytes
+//!   encoded.
+//! - **Canonical query.** Every parameter is decoded and re-encoded with the SigV4 rules (everything
+//!   but `A-Z a-z 0-9 - _ . ~` is `%XX`, including `/`, `+` and `=`), a parameter without `=` gets an
+//!   empty value, and parameters are sorted by encoded name, then encoded value. The presigned form
+//!   leaves out `X-Amz-Signature`.
+//! - **Canonical headers.** The `SignedHeaders` list must be lowercase, strictly sorted, unique, and
+//!   include `host` (and `x-amz-date` in the header form). Values are trimmed and runs of spaces/tabs
+//!   folded to one space; repeated fields are joined with `,` in the order received. Control bytes are
+//!   refused. For HTTP/2, the server must provide `host` (from `:authority`) in the header list.
+//! - **Payload.** `x-amz-content-sha256` when present: a 64-digit lowercase hex SHA-256 that must
+//!   match the body (else `digest_mismatch`), or `UNSIGNED-PAYLOAD` (accepted unless disabled with
+//!   [`SigV4Verifier::allow_unsigned_payload`]); `STREAMING-…` chunked payloads are refused with
+//!   `streaming_payload_unsupported`. Absent: the SHA-256 of the body (presigned S3 requests:
+//!   `UNSIGNED-PAYLOAD`).
+//! - **Scope and time.** The credential scope date must equal the `X-Amz-Date` day, the terminator must
+//!   be `aws4_request`, and the region and service must match the optional pins. The header form must
+//!   be within ±[`DEFAULT_MAX_SKEW_SECS`] of `now`; a presigned request must have `X-Amz-Expires` in
+//!   1..=[`MAX_PRESIGNED_EXPIRES_SECS`], is `expired` after date + expires and `future_timestamp` more
+//!   than the skew before its date.
+//! - **Session tokens.** A credential configured with a token requires `X-Amz-Security-Token` to equal
+//!   it (compared in constant time); a credential without one refuses requests that carry one.
+//!
+//! Derived signing keys are cached per (access key id — hence secret —, date, region, service) in a
+//! small bounded cache ([`SIGNING_KEY_CACHE_SIZE`] entries behind a mutex), so the hot path is one
+//! SHA-256 of the canonical request and one HMAC of the string to sign.
+//!
+//! SigV4 binds only the headers listed in `SignedHeaders`: a server must not act on unsigned headers
+//! (other than those it ignores), and should require signing of any header it interprets.
+
+use crate::Error;
+use crate::util::{hex_encode, hex_lower_exact, is_ctl, opt};
+use auth_core::{Identity, RequestView, Scheme, SecretBytes, Timestamp};
+use ring::{digest, hmac};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+
+/// Default allowed clock skew for the header form, in seconds (15 minutes, as AWS).
+pub const DEFAULT_MAX_SKEW_SECS: u32 = 900;
+/// The longest validity a presigned request may claim, in seconds (7 days, as AWS).
+pub const MAX_PRESIGNED_EXPIRES_SECS: u32 = 604_800;
+/// Signing keys kept in the cache.
+pub const SIGNING_KEY_CACHE_SIZE: usize = 64;
+/// The longest request target accepted, in bytes.
+pub const MAX_TARGET_LEN: usize = 16 * 1024;
+/// The most query parameters accepted.
+pub const MAX_QUERY_PARAMS: usize = 256;
+/// The most signed headers accepted.
+pub const MAX_SIGNED_HEADERS: usize = 64;
+/// The longest canonical request built, in bytes.
+pub const MAX_CANONICAL_REQUEST_LEN: usize = 64 * 1024;
+
+const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+const UNSIGNED: &str = "UNSIGNED-PAYLOAD";
+
+/// How the canonical URI is formed from the path as received.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum UriMode {
+    /// [`UriMode::S3`] when the credential scope's service is `s3`, else [`UriMode::Standard`].
+    #[default]
+    Auto,
+    /// Normalize the path, then URI-encode it again (every AWS service except S3).
+    Standard,
+    /// URI-encode again without normalizing (some SDKs' setting for non-S3 services).
+    EncodeWithoutNormalizing,
+    /// Encode once, never normalize (S3).
+    S3,
+}
+
+struct Credential {
+    secret: SecretBytes,
+    session_token: Option<SecretBytes>,
+}
+
+struct CacheEntry {
+    access_key_id: Box<str>,
+    date: [u8; 8],
+    region: Box<str>,
+    service: Box<str>,
+    key: hmac::Key,
+}
+
+/// A prepared SigV4 verifier.
+pub struct SigV4Verifier {
+    credentials: HashMap<Box<str>, Credential>,
+    region: Option<Box<str>>,
+    service: Option<Box<str>>,
+    uri_mode: UriMode,
+    max_skew: u32,
+    allow_unsigned: bool,
+    token_in_canonical_query: bool,
+    cache: Mutex<(Vec<CacheEntry>, usize)>,
+}
+
+impl core::fmt::Debug for SigV4Verifier {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SigV4Verifier")
+            .field("credentials", &self.credentials.len())
+            .field("region", &self.region)
+            .field("service", &self.service)
+            .field("uri_mode", &self.uri_mode)
+            .field("max_skew", &self.max_skew)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A verified SigV4 request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SigV4Verified {
+    /// The access key id that signed.
+    pub access_key_id: String,
+    /// The credential scope's region.
+    pub region: String,
+    /// The credential scope's service.
+    pub service: String,
+    /// `X-Amz-Date`.
+    pub date: Timestamp,
+    /// The signed header names, `;`-separated.
+    pub signed_headers: String,
+    /// For presigned requests, when the URL stops being valid.
+    pub expires_at: Option<Timestamp>,
+    /// Whether a session token was presented (and matched).
+    pub session_token: bool,
+}
+
+impl SigV4Verified {
+    /// An [`Identity`] with the access key id as subject.
+    #[must_use]
+    pub fn identity(&self) -> Identity {
+        Identity::new(Scheme::Hmac, self.access_key_id.clone())
+            .with_expiry(self.expires_at)
+            .with_attribute("hmac_scheme", "aws_sigv4")
+            .with_attribute("key_id", self.access_key_id.clone())
+            .with_attribute("region", self.region.clone())
+            .with_attribute("service", self.service.clone())
+    }
+}
+
+/// The intermediate texts of a SigV4 signature, for diagnostics and test suites.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SigV4Explained {
+    /// The canonical request.
+    pub canonical_request: String,
+    /// The string to sign.
+    pub string_to_sign: String,
+}
+
+struct Parsed<'a> {
+    credential: Cow<'a, str>,
+    signed_headers: Cow<'a, str>,
+    signature: [u8; 32],
+    amz_date: Cow<'a, str>,
+    date: Timestamp,
+    expires: Option<u32>,
+    presigned: bool,
+    token: Option<Cow<'a, [u8]>>,
+}
+
+/// The parts of a validated credential: access key id, date, region, service, and the scope (all but
+/// the access key id).
+struct Scope<'p> {
+    access_key_id: &'p str,
+    date: &'p str,
+    region: &'p str,
+    service: &'p str,
+    scope: &'p str,
+}
+
+fn split_credential(credential: &str) -> Result<Scope<'_>, Error> {
+    let mut parts = credential.split('/');
+    let (Some(akid), Some(date), Some(region), Some(service), Some(term), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(Error::MalformedHeader("credential"));
+    };
+    if term != "aws4_request" || region.is_empty() || service.is_empty() || date.len() != 8 || akid.is_empty() {
+        return Err(Error::ScopeMismatch);
+    }
+    let scope = credential.get(akid.len() + 1..).ok_or(Error::MalformedHeader("credential"))?;
+    Ok(Scope { access_key_id: akid, date, region, service, scope })
+}
+
+impl Default for SigV4Verifier {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl SigV4Verifier {
+    /// A verifier with no credentials, [`UriMode::Auto`], ±15 min skew and `UNSIGNED-PAYLOAD` allowed.
+    #[must_use]
+    pub fn new() -> Self {
+        Self {
+            credentials: HashMap::new(),
+            region: None,
+            service: None,
+            uri_mode: UriMode::Auto,
+            max_skew: DEFAULT_MAX_SKEW_SECS,
+            allow_unsigned: true,
+            token_in_canonical_query: true,
+            cache: Mutex::new((Vec::with_capacity(SIGNING_KEY_CACHE_SIZE), 0)),
+        }
+    }
+
+    /// Adds a credential; `session_token` for temporary (STS) credentials.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] for an invalid or duplicate access key id or an empty secret.
+    pub fn with_credential(
+        mut self,
+        access_key_id: &str,
+        secret_access_key: &str,
+        session_token: Option<&str>,
+    ) -> Result<Self, Error> {
+        if !crate::keys::is_valid_key_id(access_key_id.as_bytes()) || access_key_id.contains('/') {
+            return Err(Error::InvalidKey("invalid access key id"));
+        }
+        if secret_access_key.is_empty() || secret_access_key.len() > crate::keys::MAX_SECRET_LEN {
+            return Err(Error::InvalidKey("secret length"));
+        }
+        if self.credentials.contains_key(access_key_id) {
+            return Err(Error::InvalidKey("duplicate access key id"));
+        }
+        let mut prefixed = Vec::with_capacity(4 + secret_access_key.len());
+        prefixed.extend_from_slice(b"AWS4");
+        prefixed.extend_from_slice(secret_access_key.as_bytes());
+        let cred = Credential {
+            secret: SecretBytes::new(prefixed),
+            session_token: session_token.map(|t| SecretBytes::copy_from(t.as_bytes())),
+        };
+        self.credentials.insert(access_key_id.into(), cred);
+        Ok(self)
+    }
+
+    /// Accepts only this region in the credential scope.
+    #[must_use]
+    pub fn pin_region(mut self, region: &str) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Accepts only this service in the credential scope.
+    #[must_use]
+    pub fn pin_service(mut self, service: &str) -> Self {
+        self.service = Some(service.into());
+        self
+    }
+
+    /// Sets how the canonical URI is formed.
+    #[must_use]
+    pub fn uri_mode(mut self, mode: UriMode) -> Self {
+        self.uri_mode = mode;
+        self
+    }
+
+    /// Sets the allowed clock skew (header form; and how far in the future a presigned date may be).
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`] when 0 or above one hour.
+    pub fn max_skew(mut self, secs: u32) -> Result<Self, Error> {
+        if secs == 0 || secs > 3600 {
+            return Err(Error::InvalidKey("skew out of range"));
+        }
+        self.max_skew = secs;
+        Ok(self)
+    }
+
+    /// Whether `x-amz-content-sha256: UNSIGNED-PAYLOAD` is accepted (default `true`, as S3 does).
+    #[must_use]
+    pub fn allow_unsigned_payload(mut self, allow: bool) -> Self {
+        self.allow_unsigned = allow;
+        self
+    }
+
+    /// For presigned URLs whose signer adds `X-Amz-Security-Token` after signing (AWS IoT over
+    /// WebSockets), leave it out of the canonical query. Default: the token is signed like every other
+    /// parameter.
+    #[must_use]
+    pub fn session_token_outside_presigned_signature(mut self) -> Self {
+        self.token_in_canonical_query = false;
+        self
+    }
+
+    /// Verifies `req` at `now`.
+    ///
+    /// # Errors
+    /// `missing_header`, `duplicate_header`, `malformed_header`, `malformed_signature`,
+    /// `malformed_timestamp`, `control_character`, `too_large`, `invalid_request`, `unknown_key`,
+    /// `scope_mismatch`, `streaming_payload_unsupported`, `unsigned_payload_refused`,
+    /// `digest_mismatch`, `bad_signature`, `stale_timestamp`, `future_timestamp`, `expired`,
+    /// `bad_session_token`.
+    pub fn verify(&self, req: &RequestView<'_>, now: Timestamp) -> Result<SigV4Verified, Error> {
+        let p = self.parse(req)?;
+        let sc = split_credential(&p.credential)?;
+        let cred = self.credentials.get(sc.access_key_id).ok_or(Error::UnknownKey)?;
+        self.check_scope(&p, &sc)?;
+        let creq = self.canonical_request(req, &p, sc.service)?;
+        let creq_hash = digest::digest(&digest::SHA256, creq.as_bytes());
+        let mut hex = [0u8; 64];
+        let creq_hex = hex_encode(creq_hash.as_ref(), &mut hex);
+        let key = self.signing_key(sc.access_key_id, cred, sc.date, sc.region, sc.service)?;
+        let mut ctx = hmac::Context::with_key(&key);
+        ctx.update(ALGORITHM.as_bytes());
+        ctx.update(b"\n");
+        ctx.update(p.amz_date.as_bytes());
+        ctx.update(b"\n");
+        ctx.update(sc.scope.as_bytes());
+        ctx.update(b"\n");
+        ctx.update(creq_hex);
+        if !auth_core::ct_eq(ctx.sign().as_ref(), &p.signature) {
+            return Err(Error::BadSignature);
+        }
+        // Only after the signature: time, expiry and session token.
+        let expires_at = match p.expires {
+            None => {
+                crate::util::check_window(p.date, now, self.max_skew)?;
+                None
+            }
+            Some(exp) => {
+                if p.date > now.saturating_add_secs(i64::from(self.max_skew)) {
+                    return Err(Error::FutureTimestamp);
+                }
+                let until = p.date.saturating_add_secs(i64::from(exp));
+                if now > until {
+                    return Err(Error::Expired);
+                }
+                Some(until)
+            }
+        };
+        match (&cred.session_token, &p.token) {
+            (None, None) => {}
+            (Some(want), Some(got)) if auth_core::ct_eq(want.expose(), got) => {}
+            _ => return Err(Error::BadSessionToken),
+        }
+        Ok(SigV4Verified {
+            access_key_id: sc.access_key_id.to_owned(),
+            region: sc.region.to_owned(),
+            service: sc.service.to_owned(),
+            date: p.date,
+            signed_headers: p.signed_headers.clone().into_owned(),
+            expires_at,
+            session_token: p.token.is_some(),
+        })
+    }
+
+    /// The canonical request and string to sign this verifier computes for `req` (no signature,
+    /// credential, time or token check). For diagnostics: never log it for untrusted traffic at volume.
+    ///
+    /// # Errors
+    /// The parsing and canonicalization errors of [`SigV4Verifier::verify`].
+    pub fn explain(&self, req: &RequestView<'_>) -> Result<SigV4Explained, Error> {
+        let p = self.parse(req)?;
+        let sc = split_credential(&p.credential)?;
+        let canonical_request = self.canonical_request(req, &p, sc.service)?;
+        let h = digest::digest(&digest::SHA256, canonical_request.as_bytes());
+        let mut hex = [0u8; 64];
+        let hex = core::str::from_utf8(hex_encode(h.as_ref(), &mut hex)).map_err(|_| Error::InvalidRequest)?;
+        let string_to_sign = format!("{ALGORITHM}\n{}\n{}\n{hex}", p.amz_date, sc.scope);
+        Ok(SigV4Explained { canonical_request, string_to_sign })
+    }
+
+    fn check_scope(&self, p: &Parsed<'_>, sc: &Scope<'_>) -> Result<(), Error> {
+        if p.amz_date.get(..8) != Some(sc.date) {
+            return Err(Error::ScopeMismatch);
+        }
+        if self.region.as_deref().is_some_and(|r| r != sc.region)
+            || self.service.as_deref().is_some_and(|s| s != sc.service)
+        {
+            return Err(Error::ScopeMismatch);
+        }
+        Ok(())
+    }
+
+    fn signing_key(
+        &self,
+        akid: &str,
+        cred: &Credential,
+        date: &str,
+        region: &str,
+        service: &str,
+    ) -> Result<hmac::Key, Error> {
+        let date_bytes: [u8; 8] = date.as_bytes().try_into().map_err(|_| Error::ScopeMismatch)?;
+        let cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(e) = cache.0.iter().find(|e| {
+            e.date == date_bytes && &*e.access_key_id == akid && &*e.region == region && &*e.service == service
+        }) {
+            return Ok(e.key.clone());
+        }
+        drop(cache);
+        let step = |key: &[u8], data: &[u8]| hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), data);
+        let k_date = step(cred.secret.expose(), date.as_bytes());
+        let k_region = step(k_date.as_ref(), region.as_bytes());
+        let k_service = step(k_region.as_ref(), service.as_bytes());
+        let k_signing = step(k_service.as_ref(), b"aws4_request");
+        let key = hmac::Key::new(hmac::HMAC_SHA256, k_signing.as_ref());
+        let entry = CacheEntry {
+            access_key_id: akid.into(),
+            date: date_bytes,
+            region: region.into(),
+            service: service.into(),
+            key: key.clone(),
+        };
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        let (entries, next) = &mut *cache;
+        if entries.len() < SIGNING_KEY_CACHE_SIZE {
+            entries.push(entry);
+        } else if let Some(slot) = entries.get_mut(*next % SIGNING_KEY_CACHE_SIZE) {
+            *slot = entry;
+            *next = (*next + 1) % SIGNING_KEY_CACHE_SIZE;
+        }
+        Ok(key)
+    }
+
+    fn parse<'a>(&self, req: &RequestView<'a>) -> Result<Parsed<'a>, Error> {
+        let target = req.target();
+        if target.len() > MAX_TARGET_LEN {
+            return Err(Error::TooLarge);
+        }
+        if target.bytes().any(is_ctl) {
+            return Err(Error::ControlCharacter);
+        }
+        if req.method().is_empty() || !req.method().bytes().all(crate::util::is_tchar) {
+            return Err(Error::InvalidRequest);
+        }
+        let h = req.headers();
+        let auth = opt(&h, "authorization")?;
+        let q = req.query().unwrap_or("");
+        let mut qp = QueryParams::default();
+        for (name, value) in q.split('&').filter(|s| !s.is_empty()).map(split_pair) {
+            qp.take(name, value)?;
+        }
+        let presigned = qp.signature.is_some();
+        if presigned && auth.is_some() {
+            return Err(Error::InvalidRequest);
+        }
+        let (credential, signed_headers, signature, amz_date, expires, token) = if let Some(auth) = auth {
+            let auth = core::str::from_utf8(auth).map_err(|_| Error::MalformedHeader("authorization"))?;
+            let rest = auth.strip_prefix(ALGORITHM).ok_or(Error::Unsupported("unsupported_algorithm"))?;
+            if !rest.starts_with(' ') {
+                return Err(Error::Unsupported("unsupported_algorithm"));
+            }
+            let (mut c, mut s, mut sig) = (None, None, None);
+            for part in rest.split(',') {
+                let part = part.trim_matches(' ');
+                let (k, v) = part.split_once('=').ok_or(Error::MalformedHeader("authorization"))?;
+                let slot = match k {
+                    "Credential" => &mut c,
+                    "SignedHeaders" => &mut s,
+                    "Signature" => &mut sig,
+                    _ => return Err(Error::MalformedHeader("authorization")),
+                };
+                if slot.replace(v).is_some() {
+                    return Err(Error::MalformedHeader("authorization"));
+                }
+            }
+            let amz_date = opt(&h, "x-amz-date")?.ok_or(Error::MissingHeader("x-amz-date"))?;
+            let amz_date = core::str::from_utf8(amz_date).map_err(|_| Error::MalformedTimestamp)?;
+            (
+                Cow::Borrowed(c.ok_or(Error::MalformedHeader("authorization"))?),
+                Cow::Borrowed(s.ok_or(Error::MalformedHeader("authorization"))?),
+                Cow::Borrowed(sig.ok_or(Error::MalformedHeader("authorization"))?),
+                Cow::Borrowed(amz_date),
+                None,
+                opt(&h, "x-amz-security-token")?.map(Cow::Borrowed),
+            )
+        } else if presigned {
+            if qp.algorithm.as_deref() != Some(ALGORITHM) {
+                return Err(Error::Unsupported("unsupported_algorithm"));
+            }
+            let expires = qp.expires.as_deref().ok_or(Error::MissingHeader("X-Amz-Expires"))?;
+            let exp = parse_expires(expires)?;
+            let token = match (qp.token, opt(&h, "x-amz-security-token")?) {
+                (Some(_), Some(_)) => return Err(Error::DuplicateHeader("X-Amz-Security-Token")),
+                (Some(Cow::Borrowed(t)), None) => Some(Cow::Borrowed(t.as_bytes())),
+                (Some(Cow::Owned(t)), None) => Some(Cow::Owned(t.into_bytes())),
+                (None, hdr) => hdr.map(Cow::Borrowed),
+            };
+            (
+                qp.credential.ok_or(Error::MissingHeader("X-Amz-Credential"))?,
+                qp.signed_headers.ok_or(Error::MissingHeader("X-Amz-SignedHeaders"))?,
+                qp.signature.ok_or(Error::MissingHeader("X-Amz-Signature"))?,
+                qp.date.ok_or(Error::MissingHeader("X-Amz-Date"))?,
+                Some(exp),
+                token,
+            )
+        } else {
+            return Err(Error::MissingHeader("authorization"));
+        };
+        let signature = hex_lower_exact::<32>(signature.as_bytes())?;
+        let date = parse_amz_date(&amz_date)?;
+        split_credential(&credential)?;
+        // Signed headers: lowercase, strictly sorted, unique, including host (and x-amz-date for the
+        // header form).
+        let mut prev: Option<&str> = None;
+        let (mut has_host, mut has_date) = (false, false);
+        let mut count = 0usize;
+        for name in signed_headers.split(';') {
+            count += 1;
+            if count > MAX_SIGNED_HEADERS {
+                return Err(Error::TooLarge);
+            }
+            if name.is_empty() || !name.bytes().all(|b| crate::util::is_tchar(b) && !b.is_ascii_uppercase()) {
+                return Err(Error::MalformedHeader("signed headers"));
+            }
+            if prev.is_some_and(|p| p >= name) {
+                return Err(Error::MalformedHeader("signed headers"));
+            }
+            prev = Some(name);
+            has_host |= name == "host";
+            has_date |= name == "x-amz-date";
+        }
+        if !has_host || (!presigned && !has_date) {
+            return Err(Error::MalformedHeader("signed headers"));
+        }
+        Ok(Parsed { credential, signed_headers, signature, amz_date, date, expires, presigned, token })
+    }
+
+    fn effective_mode(&self, service: &str) -> UriMode {
+        match self.uri_mode {
+            UriMode::Auto if service == "s3" => UriMode::S3,
+            UriMode::Auto => UriMode::Standard,
+            m => m,
+        }
+    }
+
+    fn canonical_request(&self, req: &RequestView<'_>, p: &Parsed<'_>, service: &str) -> Result<String, Error> {
+        let mut out = String::with_capacity(512);
+        out.push_str(req.method());
+        out.push('\n');
+        let path = req.path();
+        let path = if path.is_empty() { "/" } else { path };
+        match self.effective_mode(service) {
+            UriMode::S3 => encode_once(path.as_bytes(), true, &mut out)?,
+            UriMode::EncodeWithoutNormalizing => encode_raw(path.as_bytes(), true, &mut out),
+            UriMode::Standard | UriMode::Auto => encode_raw(normalize_path(path).as_bytes(), true, &mut out),
+        }
+        out.push('\n');
+        // Query.
+        let mut params: Vec<(String, String)> = Vec::new();
+        for (name, value) in req.query().unwrap_or("").split('&').filter(|s| !s.is_empty()).map(split_pair) {
+            if params.len() >= MAX_QUERY_PARAMS {
+                return Err(Error::TooLarge);
+            }
+            if p.presigned && name == "X-Amz-Signature" {
+                continue;
+            }
+            if p.presigned && !self.token_in_canonical_query && name == "X-Amz-Security-Token" {
+                continue;
+            }
+            let (mut n, mut v) = (String::new(), String::new());
+            encode_once(name.as_bytes(), false, &mut n)?;
+            encode_once(value.as_bytes(), false, &mut v)?;
+            params.push((n, v));
+        }
+        params.sort_unstable();
+        for (i, (n, v)) in params.iter().enumerate() {
+            if i > 0 {
+                out.push('&');
+            }
+            out.push_str(n);
+            out.push('=');
+            out.push_str(v);
+        }
+        out.push('\n');
+        // Headers.
+        let h = req.headers();
+        for name in p.signed_headers.split(';') {
+            out.push_str(name);
+            out.push(':');
+            let mut any = false;
+            for value in h.get_all(name) {
+                if any {
+                    out.push(',');
+                }
+                any = true;
+                push_header_value(value, &mut out)?;
+            }
+            if !any {
+                return Err(Error::MissingHeader("signed header"));
+            }
+            out.push('\n');
+            if out.len() > MAX_CANONICAL_REQUEST_LEN {
+                return Err(Error::TooLarge);
+            }
+        }
+        out.push('\n');
+        out.push_str(&p.signed_headers);
+        out.push('\n');
+        self.push_payload_hash(req, p, service, &mut out)?;
+        Ok(out)
+    }
+
+    fn push_payload_hash(
+        &self,
+        req: &RequestView<'_>,
+        p: &Parsed<'_>,
+        service: &str,
+        out: &mut String,
+    ) -> Result<(), Error> {
+        match opt(&req.headers(), "x-amz-content-sha256")? {
+            Some(v) if v == UNSIGNED.as_bytes() => {
+                if !self.allow_unsigned {
+                    return Err(Error::Unsupported("unsigned_payload_refused"));
+                }
+                out.push_str(UNSIGNED);
+            }
+            Some(v) if v.starts_with(b"STREAMING-") => return Err(Error::Unsupported("streaming_payload_unsupported")),
+            Some(v) => {
+                let claimed: [u8; 32] =
+                    hex_lower_exact(v).map_err(|_| Error::MalformedHeader("x-amz-content-sha256"))?;
+                if digest::digest(&digest::SHA256, req.body()).as_ref() != claimed {
+                    return Err(Error::DigestMismatch);
+                }
+                push_hex(&claimed, out);
+            }
+            None if p.presigned && self.effective_mode(service) == UriMode::S3 => out.push_str(UNSIGNED),
+            None => push_hex(digest::digest(&digest::SHA256, req.body()).as_ref(), out),
+        }
+        Ok(())
+    }
+}
+
+fn push_hex(bytes: &[u8], out: &mut String) {
+    let mut buf = [0u8; 64];
+    if let Ok(s) = core::str::from_utf8(hex_encode(bytes, &mut buf)) {
+        out.push_str(s);
+    }
+}
+
+#[derive(Default)]
+struct QueryParams<'a> {
+    algorithm: Option<Cow<'a, str>>,
+    credential: Option<Cow<'a, str>>,
+    signed_headers: Option<Cow<'a, str>>,
+    signature: Option<Cow<'a, str>>,
+    date: Option<Cow<'a, str>>,
+    expires: Option<Cow<'a, str>>,
+    token: Option<Cow<'a, str>>,
+}
+
+impl<'a> QueryParams<'a> {
+    fn take(&mut self, name: &'a str, value: &'a str) -> Result<(), Error> {
+        let slot = match name {
+            "X-Amz-Algorithm" => &mut self.algorithm,
+            "X-Amz-Credential" => &mut self.credential,
+            "X-Amz-SignedHeaders" => &mut self.signed_headers,
+            "X-Amz-Signature" => &mut self.signature,
+            "X-Amz-Date" => &mut self.date,
+            "X-Amz-Expires" => &mut self.expires,
+            "X-Amz-Security-Token" => &mut self.token,
+            _ => return Ok(()),
+        };
+        let v = if value.contains('%') { Cow::Owned(decode(value)?) } else { Cow::Borrowed(value) };
+        if slot.replace(v).is_some() {
+            return Err(Error::MalformedHeader("repeated X-Amz-* query parameter"));
+        }
+        Ok(())
+    }
+}
+
+fn split_pair(s: &str) -> (&str, &str) {
+    s.split_once('=').unwrap_or((s, ""))
+}
+
+fn hexval(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Percent-decodes (`+` stays `+`); the result must be UTF-8.
+fn decode(s: &str) -> Result<String, Error> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if c == b'%' {
+            let (Some(h), Some(l)) = (b.get(i + 1).copied().and_then(hexval), b.get(i + 2).copied().and_then(hexval))
+            else {
+                return Err(Error::MalformedHeader("percent-encoding"));
+            };
+            out.push((h << 4) | l);
+            i += 3;
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| Error::MalformedHeader("percent-encoding"))
+}
+
+const fn unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+}
+
+fn push_pct(b: u8, out: &mut String) {
+    const D: &[u8; 16] = b"0123456789ABCDEF";
+    out.push('%');
+    out.push(char::from(D.get(usize::from(b >> 4)).copied().unwrap_or(b'0')));
+    out.push(char::from(D.get(usize::from(b & 15)).copied().unwrap_or(b'0')));
+}
+
+/// SigV4 URI-encoding of raw bytes: unreserved bytes (and `/` when `keep_slash`) as is, everything else
+/// — including `%` — as `%XX`.
+fn encode_raw(s: &[u8], keep_slash: bool, out: &mut String) {
+    for &b in s {
+        if unreserved(b) || (keep_slash && b == b'/') {
+            out.push(char::from(b));
+        } else {
+            push_pct(b, out);
+        }
+    }
+}
+
+/// Encodes a component that is already percent-encoded (or partly so) to the canonical single
+/// encoding: valid escapes are decoded and re-encoded (so `%7e` becomes `~`, `%2f` becomes `%2F`), raw
+/// bytes are encoded as [`encode_raw`] does.
+fn encode_once(s: &[u8], keep_slash: bool, out: &mut String) -> Result<(), Error> {
+    let mut i = 0;
+    while let Some(&c) = s.get(i) {
+        if c == b'%' {
+            let (Some(h), Some(l)) = (s.get(i + 1).copied().and_then(hexval), s.get(i + 2).copied().and_then(hexval))
+            else {
+                return Err(Error::MalformedHeader("percent-encoding"));
+            };
+            let b = (h << 4) | l;
+            if unreserved(b) {
+                out.push(char::from(b))
+            } else {
+                push_pct(b, out)
+            }
+            i += 3;
+        } else {
+            if unreserved(c) || (keep_slash && c == b'/') {
+                out.push(char::from(c));
+            } else {
+                push_pct(c, out);
+            }
+            i += 1;
+        }
+    }
+    Ok(())
+}
+
+/// RFC 3986 §5.2.4 dot-segment removal plus collapsing of empty segments; a trailing `/` is kept.
+fn normalize_path(path: &str) -> String {
+    let mut stack: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                stack.pop();
+            }
+            s => stack.push(s),
+        }
+    }
+    let trailing = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..");
+    let mut out = String::with_capacity(path.len());
+    for s in &stack {
+        out.push('/');
+        out.push_str(s);
+    }
+    if out.is_empty() || trailing {
+        out.push('/');
+    }
+    out
+}
+
+/// A header value trimmed, with runs of SP/HTAB folded to one SP. Control bytes are refused.
+fn push_header_value(v: &[u8], out: &mut String) -> Result<(), Error> {
+    let v = core::str::from_utf8(v).map_err(|_| Error::MalformedHeader("signed header"))?;
+    if v.bytes().any(|b| is_ctl(b) && b != b'\t') {
+        return Err(Error::ControlCharacter);
+    }
+    let mut first = true;
+    for word in v.split([' ', '\t']).filter(|w| !w.is_empty()) {
+        if !first {
+            out.push(' ');
+        }
+        first = false;
+        out.push_str(word);
+    }
+    Ok(())
+}
+
+fn parse_expires(s: &str) -> Result<u32, Error> {
+    if s.is_empty() || s.len() > 6 || s.starts_with('0') || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::MalformedHeader("X-Amz-Expires"));
+    }
+    let v: u32 = s.parse().map_err(|_| Error::MalformedHeader("X-Amz-Expires"))?;
+    if v == 0 || v > MAX_PRESIGNED_EXPIRES_SECS {
+        return Err(Error::MalformedHeader("X-Amz-Expires"));
+    }
+    Ok(v)
+}
+
+/// Parses `YYYYMMDDTHHMMSSZ`.
+fn parse_amz_date(s: &str) -> Result<Timestamp, Error> {
+    let b = s.as_bytes();
+    if b.len() != 16 || b.get(8) != Some(&b'T') || b.get(15) != Some(&b'Z') {
+        return Err(Error::MalformedTimestamp);
+    }
+    let num = |r: core::ops::Range<usize>| -> Result<i64, Error> {
+        let d = b.get(r).ok_or(Error::MalformedTimestamp)?;
+        d.iter().try_fold(0i64, |acc, &c| {
+            if c.is_ascii_digit() { Ok(acc * 10 + i64::from(c - b'0')) } else { Err(Error::MalformedTimestamp) }
+        })
+    };
+    let (y, mo, d, h, mi, se) = (num(0..4)?, num(4..6)?, num(6..8)?, num(9..11)?, num(11..13)?, num(13..15)?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let mdays = match mo {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return Err(Error::MalformedTimestamp),
+    };
+    if d < 1 || d > mdays || h > 23 || mi > 59 || se > 59 {
+        return Err(Error::MalformedTimestamp);
+    }
+    Ok(Timestamp::from_unix(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + se))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+const fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_amz_date("20150830T123600Z").unwrap().as_unix(), 1_440_938_160);
+        assert_eq!(parse_amz_date("19700101T000000Z").unwrap().as_unix(), 0);
+        assert_eq!(parse_amz_date("20240229T000000Z").unwrap().as_unix(), 1_709_164_800);
+        for bad in ["20230229T000000Z", "20150830T243600Z", "20150830123600Z", "2015-08-30T12:36Z", "20151301T000000Z"]
+        {
+            assert!(parse_amz_date(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn paths_and_encoding() {
+        assert_eq!(normalize_path("//example//"), "/example/");
+        assert_eq!(normalize_path("/example/.."), "/");
+        assert_eq!(normalize_path("/./example"), "/example");
+        assert_eq!(normalize_path("/a/b/../c/./d"), "/a/c/d");
+        assert_eq!(normalize_path("/"), "/");
+        let mut s = String::new();
+        encode_raw(b"/a b/%3A~", true, &mut s);
+        assert_eq!(s, "/a%20b/%253A~");
+        let mut s = String::new();
+        encode_once(b"a%7e%2fb+c/d", false, &mut s).unwrap();
+        assert_eq!(s, "a~%2Fb%2Bc%2Fd");
+        assert!(encode_once(b"%zz", false, &mut String::new()).is_err());
+        for bad in ["0", "604801", "01", "-1", ""] {
+            assert!(parse_expires(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_expires("604800").unwrap(), 604_800);
+    }
+}
