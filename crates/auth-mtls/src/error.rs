@@ -60,6 +60,11 @@ pub enum Error {
     NameConstraintViolation,
     /// The leaf is not valid for the peer name the caller required.
     NameMismatch,
+    /// The leaf's own public key is not one a client could use with this server's TLS stack
+    /// (see [`PublicKeyAlgorithm::is_supported`](crate::PublicKeyAlgorithm::is_supported)).
+    UnsupportedLeafKey,
+    /// A leaf that is not a CA asserts `keyCertSign` (RFC 5280 §4.2.1.9).
+    LeafKeyCertSign,
     /// A critical extension that is not understood.
     UnsupportedCriticalExtension,
     /// Any other failure reported by rustls-webpki; the variant's `reason` says which.
@@ -218,6 +223,8 @@ impl Error {
             Self::NameConstraintViolation => "name_constraint_violation",
             Self::NameMismatch => "name_mismatch",
             Self::UnsupportedCriticalExtension => "unsupported_critical_extension",
+            Self::UnsupportedLeafKey => "unsupported_leaf_key",
+            Self::LeafKeyCertSign => "leaf_key_cert_sign",
             Self::InvalidCertificate(c) => c.reason,
             Self::Spiffe(v) => v.reason(),
             Self::IdentityNotAllowed => "identity_not_allowed",

@@ -40,6 +40,39 @@ pub struct ExtendedKeyUsageBits {
     pub any: bool,
 }
 
+/// The public-key algorithm of a certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum PublicKeyAlgorithm {
+    /// `rsaEncryption` with a modulus of `bits` bits.
+    Rsa {
+        /// Modulus size in bits.
+        bits: usize,
+    },
+    /// `id-ecPublicKey` on P-256.
+    EcdsaP256,
+    /// `id-ecPublicKey` on P-384.
+    EcdsaP384,
+    /// Ed25519.
+    Ed25519,
+    /// Anything else (DSA, other curves, RSA-PSS-only keys, …).
+    #[default]
+    Other,
+}
+
+impl PublicKeyAlgorithm {
+    /// Whether a TLS client could prove possession of this key to a ring-backed rustls server:
+    /// RSA 2048–8192 bits, ECDSA P-256/P-384 or Ed25519.
+    #[must_use]
+    pub const fn is_supported(self) -> bool {
+        match self {
+            Self::Rsa { bits } => bits >= 2048 && bits <= 8192,
+            Self::EcdsaP256 | Self::EcdsaP384 | Self::Ed25519 => true,
+            Self::Other => false,
+        }
+    }
+}
+
 /// Facts read from the leaf certificate: subject attributes, subject alternative names, serial,
 /// validity, key usage and CA flag. Strings that are not valid UTF-8 (or not decodable string types)
 /// are left out of the lists; the URI count used by SPIFFE mode is taken from the DER, so such names
@@ -80,6 +113,8 @@ pub struct CertificateInfo {
     pub extended_key_usage: Option<ExtendedKeyUsageBits>,
     /// Whether `basicConstraints` says `cA=TRUE`.
     pub is_ca: bool,
+    /// The subject public key's algorithm.
+    pub public_key: PublicKeyAlgorithm,
 }
 
 impl Default for CertificateInfo {
@@ -102,6 +137,7 @@ impl Default for CertificateInfo {
             key_usage: None,
             extended_key_usage: None,
             is_ca: false,
+            public_key: PublicKeyAlgorithm::Other,
         }
     }
 }
@@ -131,6 +167,7 @@ impl CertificateInfo {
             not_before: Timestamp::from_unix(cert.validity().not_before.timestamp()),
             not_after: Timestamp::from_unix(cert.validity().not_after.timestamp()),
             is_ca: cert.is_ca(),
+            public_key: public_key_algorithm(cert),
             ..Self::default()
         };
         let subject = cert.subject();
@@ -189,6 +226,36 @@ impl CertificateInfo {
             Err(_) => return Err(Error::MalformedCertificate),
         }
         Ok(info)
+    }
+}
+
+fn public_key_algorithm(cert: &X509Certificate<'_>) -> PublicKeyAlgorithm {
+    use x509_parser::oid_registry::{
+        OID_EC_P256, OID_KEY_TYPE_EC_PUBLIC_KEY, OID_NIST_EC_P384, OID_PKCS1_RSAENCRYPTION, OID_SIG_ED25519,
+    };
+    let spki = cert.public_key();
+    let alg = &spki.algorithm.algorithm;
+    if *alg == OID_PKCS1_RSAENCRYPTION {
+        match spki.parsed() {
+            Ok(x509_parser::public_key::PublicKey::RSA(rsa)) => {
+                let m = rsa.modulus;
+                let start = m.iter().position(|b| *b != 0).unwrap_or(m.len());
+                let m = m.get(start..).unwrap_or_default();
+                let bits = m.first().map_or(0, |b| m.len() * 8 - b.leading_zeros() as usize);
+                PublicKeyAlgorithm::Rsa { bits }
+            }
+            _ => PublicKeyAlgorithm::Other,
+        }
+    } else if *alg == OID_KEY_TYPE_EC_PUBLIC_KEY {
+        match spki.algorithm.parameters.as_ref().and_then(|p| p.as_oid().ok()) {
+            Some(curve) if curve == OID_EC_P256 => PublicKeyAlgorithm::EcdsaP256,
+            Some(curve) if curve == OID_NIST_EC_P384 => PublicKeyAlgorithm::EcdsaP384,
+            _ => PublicKeyAlgorithm::Other,
+        }
+    } else if *alg == OID_SIG_ED25519 {
+        PublicKeyAlgorithm::Ed25519
+    } else {
+        PublicKeyAlgorithm::Other
     }
 }
 

@@ -44,6 +44,21 @@ pub(crate) fn check_chain_limits(chain: &[CertificateDer<'_>]) -> Result<(), Err
     Ok(())
 }
 
+/// Parses a presented chain from PEM text (leaf first): only `CERTIFICATE` sections, at most
+/// [`MAX_PEM_LEN`] bytes and [`MAX_CHAIN_CERTS`] certificates. Text outside the sections is ignored
+/// (RFC 7468 §5.2).
+///
+/// # Errors
+/// [`Error::MalformedCertificate`] for broken PEM or another section kind; [`Error::TooLarge`] past
+/// a limit; [`Error::NoCertificate`] when there is no section.
+pub fn pem_chain(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, Error> {
+    let chain = pem_certificates(pem, MAX_PEM_LEN, MAX_CHAIN_CERTS)?;
+    if chain.is_empty() {
+        return Err(Error::NoCertificate);
+    }
+    Ok(chain)
+}
+
 /// Parses PEM text holding only `CERTIFICATE` sections, in order. Any other section kind (a private
 /// key, a CRL) or a broken section is an error; text outside sections is ignored (RFC 7468 §5.2).
 pub(crate) fn pem_certificates(

@@ -76,8 +76,8 @@ pub use error::{
     CertExpired, CertNotYetValid, ConfigError, Error, ForwardedError, InvalidCertificate, SpiffeViolation, TooLarge,
 };
 pub use forwarded::{ForwardedFormat, MAX_FORWARDED_HEADER_LEN};
-pub use info::{CertificateInfo, ExtendedKeyUsageBits, KeyUsageBits};
-pub use input::{MAX_CERT_DER_LEN, MAX_CHAIN_CERTS, MAX_CHAIN_DER_LEN, MAX_CONFIG_PEM_LEN, MAX_PEM_LEN};
+pub use info::{CertificateInfo, ExtendedKeyUsageBits, KeyUsageBits, PublicKeyAlgorithm};
+pub use input::{MAX_CERT_DER_LEN, MAX_CHAIN_CERTS, MAX_CHAIN_DER_LEN, MAX_CONFIG_PEM_LEN, MAX_PEM_LEN, pem_chain};
 pub use policy::{AllowList, IdentityMatcher, MAX_ALLOW_LIST_ENTRIES, MAX_ALLOW_LIST_JSON_LEN, MAX_IDENTITY_LEN};
 pub use rustls_pki_types::CertificateDer;
 pub use spiffe::{MAX_SPIFFE_ID_LEN, MAX_TRUST_DOMAIN_LEN, SpiffeId};

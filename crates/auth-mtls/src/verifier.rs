@@ -2,7 +2,7 @@
 
 use crate::error::{CertExpired, CertNotYetValid, ConfigError, Error, SpiffeViolation};
 use crate::info::{self, CertificateInfo};
-use crate::input::{self, MAX_CHAIN_CERTS, MAX_CONFIG_PEM_LEN, MAX_PEM_LEN};
+use crate::input::{self, MAX_CONFIG_PEM_LEN};
 use crate::policy::{AllowList, parse_fingerprint};
 use crate::spiffe::{self, SpiffeId};
 use auth_core::{Identity, Scheme, ScopeSet, Timestamp};
@@ -410,7 +410,7 @@ impl Verifier {
     /// # Errors
     /// As [`verify_chain`](Self::verify_chain), plus PEM errors ([`Error::MalformedCertificate`]).
     pub fn verify_pem(&self, pem: &[u8], now: Timestamp) -> Result<VerifiedClient, Error> {
-        let chain = input::pem_certificates(pem, MAX_PEM_LEN, MAX_CHAIN_CERTS)?;
+        let chain = input::pem_chain(pem)?;
         self.verify_chain(&chain, now)
     }
 
@@ -497,6 +497,7 @@ impl Verifier {
             self.anchors.iter().position(|a| core::ptr::eq(a, path.anchor())).ok_or(Error::UnknownIssuer)?;
         let anchor_fp = self.meta.get(anchor_index).map(|m| m.fingerprint).ok_or(Error::UnknownIssuer)?;
 
+        check_leaf_profile(&info)?;
         if let Some(name) = peer_name {
             ee.verify_is_valid_for_subject_name(name).map_err(Error::from_webpki)?;
         }
@@ -537,6 +538,7 @@ impl Verifier {
             return Err(Error::CaUsedAsLeaf);
         }
         self.check_pinned_eku(&info)?;
+        check_leaf_profile(&info)?;
         let spiffe_id = if self.spiffe {
             let id = spiffe::leaf_id(&info)?;
             spiffe::check_leaf_rules(&info)?;
@@ -555,6 +557,18 @@ impl Verifier {
             _ => Err(Error::WrongUsage),
         }
     }
+}
+
+/// Leaf rules rustls-webpki leaves to the caller: the leaf's own key must be usable (RSA 2048–8192,
+/// ECDSA P-256/P-384, Ed25519), and a non-CA leaf must not assert `keyCertSign`.
+fn check_leaf_profile(info: &CertificateInfo) -> Result<(), Error> {
+    if !info.public_key.is_supported() {
+        return Err(Error::UnsupportedLeafKey);
+    }
+    if !info.is_ca && info.key_usage.is_some_and(|ku| ku.key_cert_sign) {
+        return Err(Error::LeafKeyCertSign);
+    }
+    Ok(())
 }
 
 /// SHA-256 of `bytes`.
