@@ -8,6 +8,7 @@
 //!   verifies, several live secrets per key id.
 //! - [`webhook`] — Stripe, GitHub, Slack, Standard Webhooks / Svix, Shopify and Twilio.
 //! - [`sigv4`] — AWS Signature Version 4, header and presigned forms, server side.
+//! - [`rfc9421`] — HTTP Message Signatures (RFC 9421) with RFC 8941 structured fields, keys from JWKs.
 //!
 //! Every verifier is prepared once (secrets become `ring::hmac::Key`s at start-up) and verifies many
 //! requests; `verify` takes `now` and, where the scheme has nonces or ids, a [`ReplayGuard`]. Nothing
@@ -54,6 +55,8 @@
 
 mod error;
 pub mod keys;
+pub mod rfc9421;
+mod sf;
 pub mod signed;
 pub mod sigv4;
 mod util;
@@ -62,6 +65,7 @@ pub mod webhook;
 pub use auth_core::ReplayGuard;
 pub use error::Error;
 pub use keys::{KeyStore, Secrets};
+pub use rfc9421::{MessageVerified, MessageVerifier, Policy, RequestContext, SignatureKey, SignatureKeys};
 pub use signed::{SignedRequestVerified, SignedRequestVerifier};
 pub use sigv4::{SigV4Verified, SigV4Verifier};
 pub use util::MAX_TIMESTAMP_DIGITS;
