@@ -94,6 +94,26 @@ impl Secrets {
         self.keys.is_empty()
     }
 
+    /// Verifies a raw HMAC `tag` over the concatenation of `parts` (streamed, not copied) against every
+    /// live secret; returns the index of the secret that matched. The tag must be the algorithm's full
+    /// output length: truncated tags are refused. For custom schemes built on this crate's key handling.
+    ///
+    /// # Errors
+    /// [`Error::MalformedSignature`] for a tag of the wrong length, [`Error::BadSignature`] when no
+    /// secret matches.
+    pub fn verify(&self, parts: &[&[u8]], tag: &[u8]) -> Result<usize, Error> {
+        let full = self.keys.first().map_or(0, |k| k.algorithm().digest_algorithm().output_len());
+        if tag.len() != full {
+            return Err(Error::MalformedSignature);
+        }
+        self.find(tag, |ctx| {
+            for p in parts {
+                ctx.update(p);
+            }
+        })
+        .ok_or(Error::BadSignature)
+    }
+
     pub(crate) fn keys(&self) -> &[hmac::Key] {
         &self.keys
     }
