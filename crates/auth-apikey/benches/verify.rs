@@ -6,6 +6,7 @@
 //! - `verify_sha256`: `auth_apikey::verify` (parse, checksum, environment, digest, lookup, compare,
 //!   revoked/expired/scope checks) against a 1 000-record store.
 //! - `verify_hmac_pepper`: the same with HMAC-SHA256 records under a pepper.
+//! - `crc32fast_66B` / `parse_and_checksum`: the checksum primitive, and the whole pre-lookup stage.
 //! - `reject_bad_checksum` / `reject_unknown_key`: the cost of refusing a typo and an unknown id.
 //!
 //! Before the timings it prints the heap allocations of one `verify` (measured with
@@ -80,6 +81,9 @@ fn bench(c: &mut Criterion) {
     g.bench_function("ring_sha256_43B", |b| {
         b.iter(|| ring::digest::digest(&ring::digest::SHA256, black_box(secret43)))
     });
+    let body = &key.as_bytes()[..key.len() - 6];
+    g.bench_function("crc32fast_66B", |b| b.iter(|| crc32fast::hash(black_box(body))));
+    g.bench_function("parse_and_checksum", |b| b.iter(|| auth_apikey::ParsedKey::parse(black_box(&key)).is_ok()));
     g.bench_function("verify_sha256", |b| b.iter(|| verify(black_box(&key), &plain, &policy, NOW).is_ok()));
     g.bench_function("verify_hmac_pepper", |b| b.iter(|| verify(black_box(&pkey), &peppered, &policy, NOW).is_ok()));
     g.bench_function("reject_bad_checksum", |b| b.iter(|| verify(black_box(&typo), &plain, &policy, NOW).is_err()));

@@ -75,18 +75,31 @@ pub const TAIL_LEN: usize = 1 + ID_LEN + 1 + SECRET_LEN + CHECKSUM_LEN;
 /// The longest key the format allows, in bytes.
 pub const MAX_KEY_LEN: usize = MAX_PREFIX_LEN + TAIL_LEN;
 
-/// The value of a base62 digit, or `None` for any other byte.
-const fn b62_value(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'A'..=b'Z' => Some(c - b'A' + 10),
-        b'a'..=b'z' => Some(c - b'a' + 36),
-        _ => None,
+/// Digit values by byte; `INVALID` for bytes outside the alphabet.
+const B62_VALUES: [u8; 256] = {
+    let mut t = [INVALID; 256];
+    let mut i = 0;
+    while i < BASE62_ALPHABET.len() {
+        // Evaluated at compile time: an out-of-range index would fail the build, not panic at run time.
+        #[allow(clippy::indexing_slicing)]
+        {
+            t[BASE62_ALPHABET[i] as usize] = i as u8;
+        }
+        i += 1;
     }
+    t
+};
+const INVALID: u8 = 0xFF;
+
+/// The value of a base62 digit, or `None` for any other byte.
+fn b62_value(c: u8) -> Option<u8> {
+    B62_VALUES.get(usize::from(c)).copied().filter(|&v| v != INVALID)
 }
 
+/// Whether every byte is a base62 digit. Branch-free over the input: valid digit values are below
+/// 0x80 and `INVALID` has the top bit set.
 fn all_base62(s: &[u8]) -> bool {
-    s.iter().all(|&c| b62_value(c).is_some())
+    s.iter().fold(0u8, |acc, &c| acc | B62_VALUES.get(usize::from(c)).copied().unwrap_or(INVALID)) & 0x80 == 0
 }
 
 /// Encodes the big-endian number in `num` as exactly `out.len()` base62 digits, most significant first.
@@ -123,12 +136,19 @@ fn encode_checksum(crc: u32) -> [u8; CHECKSUM_LEN] {
 
 /// Whether `p` is a prefix per the grammar (without a trailing `_`).
 fn valid_prefix(p: &[u8]) -> bool {
-    let Some((&first, _)) = p.split_first() else { return false };
-    p.len() <= MAX_PREFIX_LEN
-        && first.is_ascii_alphabetic()
-        && p.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'_')
-        && !p.ends_with(b"_")
-        && !p.windows(2).any(|w| w == b"__")
+    let (Some(first), Some(last)) = (p.first(), p.last()) else { return false };
+    if p.len() > MAX_PREFIX_LEN || !first.is_ascii_alphabetic() || *last == b'_' {
+        return false;
+    }
+    let mut prev_underscore = false;
+    for &c in p {
+        let underscore = c == b'_';
+        if !(c.is_ascii_alphanumeric() || underscore) || (underscore && prev_underscore) {
+            return false;
+        }
+        prev_underscore = underscore;
+    }
+    true
 }
 
 /// A validated key prefix, naming an environment (`sk_live`, `sk_test`, `acme_prod`, …).
@@ -338,11 +358,11 @@ impl<'a> ParsedKey<'a> {
         let (sep1, rest) = tail.split_first()?;
         let (id, rest) = rest.split_at_checked(ID_LEN)?;
         let (sep2, rest) = rest.split_first()?;
-        let (secret, checksum) = rest.split_at_checked(SECRET_LEN)?;
-        if *sep1 != b'_' || *sep2 != b'_' || !valid_prefix(prefix) || !all_base62(secret) || !all_base62(checksum) {
+        let checksum = rest.get(SECRET_LEN..)?;
+        if *sep1 != b'_' || *sep2 != b'_' || !all_base62(id) || !all_base62(rest) || !valid_prefix(prefix) {
             return None;
         }
-        let id = KeyId::parse(core::str::from_utf8(id).ok()?)?;
+        let id = KeyId(id.try_into().ok()?);
         let secret_start = prefix.len() + 1 + ID_LEN + 1;
         Some((
             Self { prefix: key.get(..prefix.len())?, id, secret: key.get(secret_start..secret_start + SECRET_LEN)? },

@@ -75,7 +75,9 @@
 //! logs and Basic user-ids), so lookups by id are not constant-time; still, the secret is digested before
 //! the lookup, so an unknown id costs the same hashing as a known one with a wrong secret. Parsing
 //! and the checksum run on the presented text in time that depends on its length and structure, which
-//! reveals nothing about any stored key.
+//! reveals nothing about any stored key. Legacy records are found by the digest of the presented text;
+//! a lookup by digest may take time that depends on how the digest compares with stored ones, which
+//! cannot be steered without SHA-256 preimages, so it reveals nothing usable either.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

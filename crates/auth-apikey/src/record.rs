@@ -106,7 +106,7 @@ impl DigestAlg {
 /// `owner` is at most [`MAX_OWNER_LEN`] bytes; `metadata` holds at most [`MAX_METADATA_ENTRIES`] entries
 /// of at most [`MAX_METADATA_NAME_LEN`] / [`MAX_METADATA_VALUE_LEN`] bytes; none may hold control
 /// characters.
-#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "RecordRepr", into = "RecordRepr")]
 pub struct Record {
     id: Box<str>,
@@ -287,6 +287,26 @@ impl Record {
         self.scopes = scopes;
     }
 }
+
+impl PartialEq for Record {
+    /// Field by field; the digests are compared in constant time.
+    fn eq(&self, other: &Self) -> bool {
+        let digests_equal = auth_core::ct_eq(&self.digest, &other.digest);
+        digests_equal
+            && self.id == other.id
+            && self.key_id == other.key_id
+            && self.environment == other.environment
+            && self.owner == other.owner
+            && self.digest_alg == other.digest_alg
+            && self.scopes == other.scopes
+            && self.created_at == other.created_at
+            && self.expires_at == other.expires_at
+            && self.revoked == other.revoked
+            && self.metadata == other.metadata
+    }
+}
+
+impl Eq for Record {}
 
 impl fmt::Debug for Record {
     /// Everything but the digest.
