@@ -12,8 +12,26 @@
 //! ```
 //!
 //! A key with the prefix `sk_live` looks like
-//! `sk_live_0RMvz4ctx5pSzQ_5z1ylwJ8xhrl9W5eGMFAt5EQLKOUwqYhOq3iB3kSU6Gkl7M4Ce7`: 72 characters, all of them
+//! `sk_live_15xDqtlcZ57kOw_CtQa462zwZ40YlvySnhOzduFwz48AthkunVHGYDGIvI2HqJZN`: 72 characters, all of them
 //! unreserved in URLs and valid in header values, and a single "word" for double-click selection.
+//!
+//! ```
+//! use auth_apikey::{Error, ParsedKey};
+//!
+//! let key = "sk_live_15xDqtlcZ57kOw_CtQa462zwZ40YlvySnhOzduFwz48AthkunVHGYDGIvI2HqJZN";
+//! let parsed = ParsedKey::parse(key)?;
+//! assert_eq!(parsed.prefix(), "sk_live");
+//! assert_eq!(parsed.id().as_str(), "15xDqtlcZ57kOw");
+//! // One changed letter, or one changed case, fails the checksum without any lookup.
+//! let typo = key.replacen("Ct", "Cs", 1);
+//! assert_eq!(ParsedKey::parse(&typo).unwrap_err(), Error::BadChecksum);
+//! let case = key.replacen("Ct", "CT", 1);
+//! assert_eq!(ParsedKey::parse(&case).unwrap_err(), Error::BadChecksum);
+//! // One deleted character breaks the structure.
+//! let short = key.replacen("Ct", "C", 1);
+//! assert_eq!(ParsedKey::parse(&short).unwrap_err(), Error::MalformedKey);
+//! # Ok::<(), Error>(())
+//! ```
 //!
 //! - **Prefix**: names the environment the key belongs to (Stripe's `sk_live` / `sk_test`), so secret
 //!   scanners can match `\b<prefix>_[0-9A-Za-z]{14}_[0-9A-Za-z]{49}\b` and route a leak to the right

@@ -90,7 +90,7 @@ impl DigestAlg {
 /// One object per record, as the CLI prints them (JSON Lines):
 ///
 /// ```json
-/// {"id":"0RMvz4ctx5pSzQ","environment":"sk_live","owner":"acct_42","legacy":false,
+/// {"id":"15xDqtlcZ57kOw","environment":"sk_live","owner":"acct_42","legacy":false,
 ///  "digest_alg":"sha256","digest":"<64 lowercase hex digits>","scopes":["read"],
 ///  "created_at":1700000000,"expires_at":null,"revoked":false,"metadata":{}}
 /// ```

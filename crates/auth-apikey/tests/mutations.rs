@@ -167,4 +167,13 @@ proptest! {
         let store = store_for(&k);
         prop_assert!(verify(&s, &store, &Policy::any_environment().allow_legacy(), NOW).is_err());
     }
+
+    #[test]
+    fn arbitrary_basic_pairs_never_verify(user in "[A-Za-z0-9_]{0,60}", pass in "[A-Za-z0-9_]{0,60}") {
+        let k = apikey::mint(Seed::new(1), &apikey::MintOptions::new("sk_live"));
+        let store = store_for(&k);
+        let r = auth_apikey::verify_pair(&user, &pass, &store, &Policy::any_environment(), NOW);
+        prop_assert!(r.is_err());
+        prop_assert_eq!(store.lookups.get(), 0);
+    }
 }
