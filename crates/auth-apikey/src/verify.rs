@@ -34,7 +34,8 @@ pub struct Policy<'a> {
 
 impl<'a> Policy<'a> {
     /// Accepts keys of these environments only (prefixes such as `"sk_live"`, compared exactly and
-    /// case-sensitively; for legacy records, their environment label). An empty list accepts nothing.
+    /// case-sensitively, one trailing `_` ignored as in [`crate::Prefix::new`]; for legacy records, their
+    /// environment label). An empty list accepts nothing.
     #[must_use]
     pub const fn new(environments: &'a [&'a str]) -> Self {
         Self { environments: Some(environments), required_scopes: None, legacy: false }
@@ -64,7 +65,8 @@ impl<'a> Policy<'a> {
     }
 
     fn accepts_environment(&self, env: &str) -> bool {
-        self.environments.is_none_or(|list| list.contains(&env))
+        // A listed `sk_live_` means `sk_live`, as for `Prefix::new`.
+        self.environments.is_none_or(|list| list.iter().any(|p| p.strip_suffix('_').unwrap_or(p) == env))
     }
 
     /// The rejection for `err`, with the `scope` attribute of the challenge naming the required scopes

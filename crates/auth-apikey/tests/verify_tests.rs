@@ -157,6 +157,8 @@ fn revoked_expired_environment_scopes() {
     assert_eq!(verify(&test_env.key, &store, &live, NOW).unwrap_err(), Error::WrongEnvironment);
     assert!(verify(&test_env.key, &store, &Policy::new(&["sk_test", "sk_live"]), NOW).is_ok());
     assert!(verify(&test_env.key, &store, &Policy::any_environment(), NOW).is_ok());
+    assert!(verify(&test_env.key, &store, &Policy::new(&["sk_test_"]), NOW).is_ok());
+    assert_eq!(verify(&test_env.key, &store, &Policy::new(&["sk_tes"]), NOW).unwrap_err(), Error::WrongEnvironment);
     assert_eq!(verify(&ok.key, &store, &Policy::new(&[]), NOW).unwrap_err(), Error::WrongEnvironment);
     // Scopes: 403 with the required scopes in the challenge.
     let need = ScopeSet::parse("read write").unwrap();

@@ -99,11 +99,12 @@ pub struct MintOptions {
 }
 
 impl MintOptions {
-    /// A live key of `prefix` with no scopes, created at 1 700 000 000, never expiring.
+    /// A live key of `prefix` (one trailing `_` dropped, as the format does) with no scopes, created at
+    /// 1 700 000 000, never expiring.
     #[must_use]
     pub fn new(prefix: &str) -> Self {
         Self {
-            prefix: prefix.to_owned(),
+            prefix: prefix.strip_suffix('_').unwrap_or(prefix).to_owned(),
             scopes: Vec::new(),
             created_at: 1_700_000_000,
             expires_at: None,
