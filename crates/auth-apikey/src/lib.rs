@@ -77,7 +77,20 @@
 //! and the checksum run on the presented text in time that depends on its length and structure, which
 //! reveals nothing about any stored key. Legacy records are found by the digest of the presented text;
 //! a lookup by digest may take time that depends on how the digest compares with stored ones, which
-//! cannot be steered without SHA-256 preimages, so it reveals nothing usable either.
+//! cannot be steered without SHA-256 preimages, so it reveals nothing usable either. The checksum
+//! (CRC-32 by table lookups) and the alphabet check (one table lookup per character) read tables at
+//! offsets that depend on the presented key, secret part included: an observer of the server's cache
+//! on the same machine could learn about keys as they are presented, as with every checksummed-token
+//! scheme. Stored digests never go through a table.
+//!
+//! ## Limits
+//! - Presented text: at most [`MAX_LEGACY_KEY_LEN`] bytes (formatted keys: at most
+//!   [`format::MAX_KEY_LEN`], prefixes at most [`format::MAX_PREFIX_LEN`]); legacy keys at least
+//!   [`MIN_LEGACY_KEY_LEN`]. Longer input is refused before any other work.
+//! - Records: see [`Record`] ([`MAX_OWNER_LEN`], [`MAX_METADATA_ENTRIES`], [`MAX_METADATA_NAME_LEN`],
+//!   [`MAX_METADATA_VALUE_LEN`], [`MAX_LEGACY_ID_LEN`]); scopes as [`auth_core::ScopeSet`] limits them.
+//! - Peppers: at least [`MIN_PEPPER_LEN`] bytes.
+//! - Request headers: as auth-core limits them ([`auth_core::header::MAX_HEADER_VALUE_LEN`]).
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
