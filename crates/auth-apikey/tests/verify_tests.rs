@@ -350,3 +350,38 @@ fn rejections_are_generic_401_or_403() {
     .map(|e| e.reason());
     assert_eq!(got, reasons);
 }
+
+mod record_parsing {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Arbitrary JSON text never panics the record parser.
+        #[test]
+        fn arbitrary_json_never_panics(s in "\\PC{0,200}") {
+            let _ = serde_json::from_str::<Record>(&s);
+        }
+
+        /// A minted record with one field replaced by an arbitrary JSON scalar either loads or is refused,
+        /// and never loads with a different digest.
+        #[test]
+        fn mangled_fields(field in prop::sample::select(vec![
+            "id", "environment", "owner", "legacy", "digest_alg", "digest", "scopes", "created_at",
+            "expires_at", "revoked", "metadata",
+        ]), value in prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            "\\PC{0,70}".prop_map(serde_json::Value::from),
+        ]) {
+            let k = apikey::mint(Seed::new(1), &apikey::MintOptions::new("sk_live"));
+            let mut r = k.record.clone();
+            r[field] = value;
+            if let Ok(rec) = serde_json::from_value::<Record>(r) {
+                prop_assert_eq!(serde_json::to_value(&rec).unwrap()["digest"].clone(), k.record["digest"].clone());
+            }
+        }
+    }
+}
