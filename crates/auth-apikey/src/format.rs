@@ -39,7 +39,7 @@
 //!   trailing `_` and drops it (`sk_live_` and `sk_live` give the same keys).
 //! - **Key id**: public, fixed length; the verifier looks the stored record up by it. It may be logged.
 //! - **Secret**: 43 base62 characters encoding 32 bytes from the caller's `SecureRandom`, so 256 bits of
-//!   entropy (the issue asks for at least 192). Only its digest is stored ([`crate::Record`]).
+//!   entropy (the floor is 192). Only its digest is stored ([`crate::Record`]).
 //! - **Checksum**: CRC-32 (IEEE 802.3, as `crc32fast` computes it) over the bytes of
 //!   `prefix "_" key-id "_" secret`, written as exactly six base62 digits, most significant first,
 //!   zero-padded with `0`. It is not a security measure (anyone can compute it): it lets scanners and the
@@ -54,13 +54,14 @@
 //!   is an error burst of at most 8 bits, and CRC-32 detects every burst of 32 bits or fewer; inside the
 //!   checksum digits it changes the decoded value (every digit is significant and base62 is
 //!   case-sensitive), or makes it exceed 32 bits. A substitution that puts a non-base62 byte where
-//!   base62 is required, or removes a separator, is a parse error. Transpositions of adjacent characters
-//!   are bursts of at most 16 bits and are detected too.
+//!   base62 is required, or removes a separator, is a parse error. Transpositions of two different
+//!   adjacent characters inside the checksummed bytes (bursts of at most 16 bits) or inside the checksum
+//!   digits are detected too.
 //! - **Any single insertion or deletion outside the prefix** moves a separator away from its fixed
 //!   position (or puts `_` where base62 is required, or leaves the prefix ending in `_`), which the parser
 //!   rejects.
-//! - **An insertion or deletion inside the prefix** yields another well-formed prefix whose checksum is
-//!   wrong except with probability 2⁻³²; a [`crate::Policy`] that names its environments rejects the
+//! - **An insertion or deletion inside the prefix** is a parse error or yields another well-formed
+//!   prefix, whose checksum is wrong except with probability 2⁻³²; a [`crate::Policy`] that names its environments rejects the
 //!   changed prefix deterministically, still before the lookup.
 //!
 //! # Limits

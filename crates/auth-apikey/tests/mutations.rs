@@ -125,6 +125,36 @@ fn prefix_changes_are_rejected_before_lookup() {
 }
 
 #[test]
+fn adjacent_transpositions_are_rejected_before_lookup() {
+    for (n, prefix) in [(11, "sk_live"), (12, "acme_test")] {
+        let k = apikey::mint(Seed::new(n), &apikey::MintOptions::new(prefix));
+        let store = store_for(&k);
+        let policy = Policy::any_environment();
+        let b = k.key.as_bytes();
+        let checksum_start = b.len() - 6;
+        let mut swapped = 0;
+        for i in 0..b.len() - 1 {
+            if b[i] == b[i + 1] {
+                continue;
+            }
+            let mut v = b.to_vec();
+            v.swap(i, i + 1);
+            let text = String::from_utf8(v).unwrap();
+            let err = verify(&text, &store, &policy, NOW).unwrap_err();
+            assert_eq!(store.lookups.get(), 0, "{text}");
+            let within = i + 1 < checksum_start || i >= checksum_start;
+            if within && has_key_shape(&text) {
+                assert_eq!(err, Error::BadChecksum, "{text}");
+            } else {
+                assert!(matches!(err, Error::MalformedKey | Error::BadChecksum), "{text}: {err:?}");
+            }
+            swapped += 1;
+        }
+        assert!(swapped > 50);
+    }
+}
+
+#[test]
 fn legacy_path_still_rejects_mutations() {
     // With legacy keys allowed, text that fails the grammar is looked up by digest instead: still
     // rejected, though no longer before the lookup.
