@@ -5,7 +5,9 @@
 //! - `webpki_verify_for_usage`: rustls-webpki alone (parse the leaf, build and verify the path for
 //!   client auth) with anchors prepared once;
 //! - `auth_mtls_verify_chain`: the full verify — limits, leaf parse and identity extraction,
-//!   rustls-webpki, SHA-256 fingerprint, allow-list lookup and the verified result.
+//!   rustls-webpki, SHA-256 fingerprint, allow-list lookup and the verified result;
+//! - `identity_extraction_only`: the x509-parser part of that alone (where the overhead over
+//!   rustls-webpki comes from).
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use auth_mtls::{CertificateDer, SUPPORTED_SIGNATURE_ALGORITHMS, Verifier};
@@ -79,6 +81,9 @@ fn bench_chain(
     });
     g.bench_function("auth_mtls_verify_chain", |b| {
         b.iter(|| black_box(verifier.verify_chain(black_box(&chain), mtls::NOW).unwrap()));
+    });
+    g.bench_function("identity_extraction_only", |b| {
+        b.iter(|| black_box(auth_mtls::CertificateInfo::from_der(black_box(&chain[0])).unwrap()));
     });
     g.finish();
 }

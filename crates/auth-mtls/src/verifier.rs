@@ -423,11 +423,11 @@ impl Verifier {
         input::check_chain_limits(chain)?;
         let (leaf, presented) = chain.split_first().ok_or(Error::NoCertificate)?;
         let fingerprint = sha256(leaf.as_ref());
-        let parsed = info::parse(leaf.as_ref())?;
-        let info = CertificateInfo::from_parsed(&parsed)?;
-        drop(parsed);
+        let info = CertificateInfo::from_der(leaf.as_ref())?;
 
         if let Some(scopes) = self.pins.get(&fingerprint) {
+            // Pinned certificates skip rustls-webpki, so x509-parser checks their whole structure.
+            info::parse_strict(leaf.as_ref())?;
             return self.accept_pinned(info, fingerprint, scopes.clone(), now);
         }
 
@@ -706,8 +706,8 @@ impl VerifiedClient {
             .with_attribute("fingerprint_sha256", self.fingerprint_sha256_hex())
             .with_attribute("x5t#S256", self.x5t_s256())
             .with_attribute("serial", self.info.serial_hex())
-            .with_attribute("subject_dn", self.info.subject_dn.clone())
-            .with_attribute("issuer_dn", self.info.issuer_dn.clone());
+            .with_attribute("subject_dn", self.info.subject_dn())
+            .with_attribute("issuer_dn", self.info.issuer_dn());
         id = match self.trust {
             Trust::Anchor { fingerprint_sha256 } => id
                 .with_attribute("trust", "anchor")
