@@ -236,7 +236,7 @@ pub struct Authority {
     /// client presents after its leaf.
     chain: Vec<CertificateDer<'static>>,
     is_root: bool,
-    next_serial: std::cell::Cell<u64>,
+    next_serial: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for Authority {
@@ -323,11 +323,7 @@ impl Authority {
     /// authority.
     #[must_use]
     pub fn issue(&self, spec: &LeafSpec) -> Leaf {
-        let serial = spec.serial.unwrap_or_else(|| {
-            let s = self.next_serial.get();
-            self.next_serial.set(s + 1);
-            s
-        });
+        let serial = spec.serial.unwrap_or_else(|| self.next_serial.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
         let key = spec.key.key();
         let params = leaf_params(spec, serial);
         let cert = params.signed_by(&key, &self.issuer).unwrap();
