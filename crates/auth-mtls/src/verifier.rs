@@ -7,7 +7,7 @@ use crate::policy::{AllowList, parse_fingerprint};
 use crate::spiffe::{self, SpiffeId};
 use auth_core::{Identity, Scheme, ScopeSet, Timestamp};
 use rustls_pki_types::{CertificateDer, ServerName, SignatureVerificationAlgorithm, TrustAnchor, UnixTime};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use webpki::{CertRevocationList, EndEntityCert, KeyUsage, OwnedCertRevocationList, RevocationOptionsBuilder};
 
 /// The signature algorithms accepted in chains: everything ring offers to rustls-webpki.
@@ -317,7 +317,9 @@ impl VerifierBuilder {
                 return Err(ConfigError::error("duplicate_pin", "a fingerprint is pinned twice"));
             }
         }
+        let trust_domains = meta.iter().filter_map(|m| m.trust_domain.clone()).collect();
         Ok(Verifier {
+            trust_domains,
             anchors,
             meta,
             intermediates: self.intermediates,
@@ -341,6 +343,7 @@ pub struct Verifier {
     crls: Vec<CertRevocationList<'static>>,
     revocation: RevocationPolicy,
     spiffe: bool,
+    trust_domains: HashSet<String>,
     policy: Policy,
     pins: HashMap<[u8; 32], ScopeSet>,
     usage: Usage,
@@ -435,9 +438,7 @@ impl Verifier {
         // Its errors are reported only after the chain verified, so they never mask a chain failure.
         let spiffe_id = self.spiffe.then(|| spiffe::leaf_id(&info));
         let trust_domain = match &spiffe_id {
-            Some(Ok(id)) if self.meta.iter().any(|m| m.trust_domain.as_deref() == Some(id.trust_domain())) => {
-                Some(id.trust_domain())
-            }
+            Some(Ok(id)) if self.trust_domains.contains(id.trust_domain()) => Some(id.trust_domain()),
             _ => None,
         };
         let trust_domain_known = trust_domain.is_some();
