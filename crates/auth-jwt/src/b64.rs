@@ -24,11 +24,6 @@ pub(crate) fn decode_vec(src: &[u8]) -> Result<Vec<u8>, Invalid> {
     Base64UrlUnpadded::decode_vec(s).map_err(|_| Invalid)
 }
 
-/// Encodes into `buf`, returning the encoded bytes; `None` if `buf` is too small.
-pub(crate) fn encode<'b>(src: &[u8], buf: &'b mut [u8]) -> Option<&'b [u8]> {
-    Base64UrlUnpadded::encode(src, buf).ok().map(str::as_bytes)
-}
-
 /// Encodes into a new string.
 pub(crate) fn encode_string(src: &[u8]) -> String {
     Base64UrlUnpadded::encode_string(src)
@@ -65,33 +60,50 @@ fn val(c: u8) -> u32 {
 /// Decodes public data, appending to `out`.
 pub(crate) fn decode_public_into(src: &[u8], out: &mut Vec<u8>) -> Result<(), Invalid> {
     let n = decoded_len(src.len()).ok_or(Invalid)?;
-    out.reserve(n);
-    let mut chunks = src.chunks_exact(4);
+    let base = out.len();
+    out.resize(base + n, 0);
+    let dst = out.get_mut(base..).ok_or(Invalid)?;
+    let result = decode_public(src, dst);
+    if result.is_err() {
+        out.truncate(base);
+    }
+    result
+}
+
+/// Decodes public data into `dst`, which must be exactly [`decoded_len`] bytes long.
+pub(crate) fn decode_public(src: &[u8], dst: &mut [u8]) -> Result<(), Invalid> {
+    if decoded_len(src.len()) != Some(dst.len()) {
+        return Err(Invalid);
+    }
     let mut bad = 0u32;
-    for c in &mut chunks {
+    let mut chunks = src.chunks_exact(4);
+    let mut out = dst.chunks_exact_mut(3);
+    for (c, o) in (&mut chunks).zip(&mut out) {
         let [a, b, d, e] = <[u8; 4]>::try_from(c).map_err(|_| Invalid)?.map(val);
         bad |= a | b | d | e;
         let v = (a << 18) | (b << 12) | (d << 6) | e;
-        out.extend_from_slice(&[(v >> 16) as u8, (v >> 8) as u8, v as u8]);
+        o.copy_from_slice(&[(v >> 16) as u8, (v >> 8) as u8, v as u8]);
     }
-    match *chunks.remainder() {
-        [] => {}
-        [a, b] => {
-            let (a, b) = (val(a), val(b));
+    let tail = out.into_remainder();
+    match (chunks.remainder(), tail) {
+        ([], []) => {}
+        ([a, b], [t0]) => {
+            let (a, b) = (val(*a), val(*b));
             bad |= a | b;
             if b & 0x0F != 0 {
                 return Err(Invalid);
             }
-            out.push(((a << 2) | (b >> 4)) as u8);
+            *t0 = ((a << 2) | (b >> 4)) as u8;
         }
-        [a, b, d] => {
-            let (a, b, d) = (val(a), val(b), val(d));
+        ([a, b, d], [t0, t1]) => {
+            let (a, b, d) = (val(*a), val(*b), val(*d));
             bad |= a | b | d;
             if d & 0x03 != 0 {
                 return Err(Invalid);
             }
             let v = (a << 10) | (b << 4) | (d >> 2);
-            out.extend_from_slice(&[(v >> 8) as u8, v as u8]);
+            *t0 = (v >> 8) as u8;
+            *t1 = v as u8;
         }
         _ => return Err(Invalid),
     }

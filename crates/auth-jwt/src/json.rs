@@ -134,6 +134,9 @@ impl<'a> Scanner<'a> {
         let start = self.pos;
         let mut escaped = false;
         loop {
+            // Fast path: skip plain characters in one pass.
+            let rest = self.s.get(self.pos..).unwrap_or_default();
+            self.pos += rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(rest.len());
             let b = self.peek().ok_or_else(err_json)?;
             match b {
                 b'"' => {
