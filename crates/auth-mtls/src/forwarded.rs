@@ -14,6 +14,34 @@
 //!
 //! Every header must appear at most once (a repeated header is a 400), and each value is limited
 //! to [`MAX_FORWARDED_HEADER_LEN`] bytes.
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use auth_core::{Headers, Reject, ScopeSet};
+//! use auth_mtls::{ForwardedFormat, Verifier};
+//! use auth_testkit::mtls::{self, proxy, LeafSpec, Pki};
+//!
+//! let pki = Pki::p256("Edge");
+//! let leaf = pki.leaf(&LeafSpec::client("billing"));
+//! let verifier = Verifier::builder()
+//!     .trust_anchors_pem(pki.root_pem().as_bytes())?
+//!     .allow_any_trusted(ScopeSet::parse("read")?)
+//!     .build()?;
+//!
+//! // Envoy appended its element last; an element the client smuggled in before it is ignored.
+//! let smuggled = proxy::xfcc_element(&pki.leaf(&LeafSpec::client("admin")), "CN=admin");
+//! let xfcc = format!("{smuggled},{}", proxy::xfcc_element(&leaf, "CN=billing"));
+//! let pairs: &[(&str, &[u8])] = &[("x-forwarded-client-cert", xfcc.as_bytes())];
+//! let client = verifier.verify_forwarded(ForwardedFormat::EnvoyXfcc, &Headers::from_pairs(pairs), mtls::NOW)?;
+//! assert_eq!(client.subject(), "billing");
+//!
+//! // A repeated header is a malformed request.
+//! let twice: &[(&str, &[u8])] = &[("client-cert", b":AA==:"), ("client-cert", b":AA==:")];
+//! let err = verifier.verify_forwarded(ForwardedFormat::Rfc9440, &Headers::from_pairs(twice), mtls::NOW).unwrap_err();
+//! assert_eq!((err.rejection().status().code(), err.reason()), (400, "duplicate_header"));
+//! # Ok(())
+//! # }
+//! ```
 
 use crate::error::{Error, ForwardedError};
 use crate::input::{self, MAX_CHAIN_CERTS, MAX_PEM_LEN, percent_decode_strict};

@@ -62,6 +62,29 @@
 //! ## Proxy-forwarded certificates
 //! See [`forwarded`] and [`Verifier::verify_forwarded`]: nginx, Envoy XFCC, RFC 9440 and AWS ALB.
 //! The chain found is always verified again against the configured anchors.
+//!
+//! ## The API a front end needs
+//! | step | call |
+//! | --- | --- |
+//! | configure | [`Verifier::builder`], then [`trust_anchors_pem`](VerifierBuilder::trust_anchors_pem), [`intermediates_pem`](VerifierBuilder::intermediates_pem), [`crls_pem`](VerifierBuilder::crls_pem)/[`crl_der`](VerifierBuilder::crl_der) with [`revocation_policy`](VerifierBuilder::revocation_policy), [`spiffe_trust_domain`](VerifierBuilder::spiffe_trust_domain), [`allow_list_json`](VerifierBuilder::allow_list_json) or [`allow_any_trusted`](VerifierBuilder::allow_any_trusted), [`pin_self_signed`](VerifierBuilder::pin_self_signed), [`build`](VerifierBuilder::build) |
+//! | verify a chain | [`Verifier::verify_chain`]`(&[CertificateDer], now)`, [`Verifier::verify_pem`]`(pem, now)`, [`Verifier::verify_chain_for_name`] |
+//! | verify a proxy's headers | [`ForwardedFormat::from_name`]`("nginx" \| "xfcc" \| "rfc9440" \| "alb")`, [`Verifier::verify_forwarded`]`(format, &Headers, now)`, [`Verifier::verify_forwarded_value`] |
+//! | read the result | [`VerifiedClient::subject`], [`scopes`](VerifiedClient::scopes), [`fingerprint_sha256_hex`](VerifiedClient::fingerprint_sha256_hex), [`x5t_s256`](VerifiedClient::x5t_s256), [`dns_names`](VerifiedClient::dns_names), [`uris`](VerifiedClient::uris), [`certificate`](VerifiedClient::certificate), [`identity`](VerifiedClient::identity) |
+//! | answer a failure | [`Error::reason`], and [`auth_core::Reject::rejection`] for status and challenge |
+//!
+//! ## Behaviour inherited from rustls-webpki, stated
+//! - A leaf without an extended key usage extension is accepted for client auth (RFC 5280
+//!   §4.2.1.12); `anyExtendedKeyUsage` alone is not accepted.
+//! - A trust anchor contributes its key, subject and name constraints only: a root's
+//!   `pathLenConstraint` is not applied (intermediates' are).
+//! - rfc822Name (email) name constraints are not evaluated; a leaf with an email SAN under such a
+//!   constraint is rejected (fails closed).
+//! - Self-signed leaves are never trust anchors; pin them by fingerprint instead.
+//! - Revocation uses only the CRLs given at start-up (no fetching, no OCSP); rebuild the verifier
+//!   to refresh them.
+//!
+//! Checks added here on top: the leaf's own key must be RSA 2048–8192, ECDSA P-256/P-384 or
+//! Ed25519, and a leaf that is not a CA must not assert `keyCertSign`.
 #![forbid(unsafe_code)]
 
 mod error;
