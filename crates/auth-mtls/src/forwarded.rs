@@ -371,13 +371,30 @@ impl Verifier {
         headers: &Headers<'_>,
         now: Timestamp,
     ) -> Result<VerifiedClient, Error> {
+        self.verify_forwarded_from(format, format.header_name(), headers, now)
+    }
+
+    /// As [`verify_forwarded`](Self::verify_forwarded), with the certificate under `header_name`
+    /// (matched case-insensitively) instead of the format's default name, for proxies configured
+    /// with another header (`proxy_set_header X-Client-Cert $ssl_client_escaped_cert;`). The RFC
+    /// 9440 chain header keeps its standard name.
+    ///
+    /// # Errors
+    /// As [`verify_forwarded`](Self::verify_forwarded).
+    pub fn verify_forwarded_from(
+        &self,
+        format: ForwardedFormat,
+        header_name: &str,
+        headers: &Headers<'_>,
+        now: Timestamp,
+    ) -> Result<VerifiedClient, Error> {
         let one = |name: &str| {
             headers.get_one(name).map_err(|e| match e {
                 HeaderError::DuplicateHeader => fwd(ForwardedError::DuplicateHeader),
                 _ => fwd(ForwardedError::Malformed),
             })
         };
-        let value = one(format.header_name())?.ok_or(Error::NoCertificate)?;
+        let value = one(header_name)?.ok_or(Error::NoCertificate)?;
         let chain_value = match format.chain_header_name() {
             Some(name) => one(name)?,
             None => None,

@@ -68,7 +68,7 @@
 //! | --- | --- |
 //! | configure | [`Verifier::builder`], then [`trust_anchors_pem`](VerifierBuilder::trust_anchors_pem), [`intermediates_pem`](VerifierBuilder::intermediates_pem), [`crls_pem`](VerifierBuilder::crls_pem)/[`crl_der`](VerifierBuilder::crl_der) with [`revocation_policy`](VerifierBuilder::revocation_policy), [`spiffe_trust_domain`](VerifierBuilder::spiffe_trust_domain), [`allow_list_json`](VerifierBuilder::allow_list_json) or [`allow_any_trusted`](VerifierBuilder::allow_any_trusted), [`pin_self_signed`](VerifierBuilder::pin_self_signed), [`build`](VerifierBuilder::build) |
 //! | verify a chain | [`Verifier::verify_chain`]`(&[CertificateDer], now)`, [`Verifier::verify_pem`]`(pem, now)`, [`Verifier::verify_chain_for_name`] |
-//! | verify a proxy's headers | [`ForwardedFormat::from_name`]`("nginx" \| "xfcc" \| "rfc9440" \| "alb")`, [`Verifier::verify_forwarded`]`(format, &Headers, now)`, [`Verifier::verify_forwarded_value`] |
+//! | verify a proxy's headers | [`ForwardedFormat::from_name`]`("nginx" \| "xfcc" \| "rfc9440" \| "alb")`, [`Verifier::verify_forwarded`]`(format, &Headers, now)`, [`Verifier::verify_forwarded_from`] (custom header name), [`Verifier::verify_forwarded_value`] |
 //! | read the result | [`VerifiedClient::subject`], [`scopes`](VerifiedClient::scopes), [`fingerprint_sha256_hex`](VerifiedClient::fingerprint_sha256_hex), [`x5t_s256`](VerifiedClient::x5t_s256), [`dns_names`](VerifiedClient::dns_names), [`uris`](VerifiedClient::uris), [`certificate`](VerifiedClient::certificate), [`identity`](VerifiedClient::identity) |
 //! | answer a failure | [`Error::reason`], and [`auth_core::Reject::rejection`] for status and challenge |
 //!

@@ -66,6 +66,18 @@ fn nginx() {
     let dup = [(h, value.as_str()), (h, value.as_str())];
     assert_eq!(verify(&s, ForwardedFormat::NginxEscapedCert, &dup), Err((400, "duplicate_header")));
     assert_eq!(verify(&s, ForwardedFormat::NginxEscapedCert, &[]), Err((401, "missing_credentials")));
+    // A custom header name, still exactly once.
+    let custom = [("X-Client-Cert", value.as_str())];
+    let owned: Vec<(&str, &[u8])> = custom.iter().map(|(n, v)| (*n, v.as_bytes())).collect();
+    let headers = Headers::from_pairs(&owned);
+    let c = s.verifier.verify_forwarded_from(ForwardedFormat::NginxEscapedCert, "x-client-cert", &headers, NOW);
+    assert_eq!(c.unwrap().subject(), "alice");
+    let twice: Vec<(&str, &[u8])> = vec![("x-client-cert", value.as_bytes()), ("X-Client-Cert", value.as_bytes())];
+    let e = s
+        .verifier
+        .verify_forwarded_from(ForwardedFormat::NginxEscapedCert, "x-client-cert", &Headers::from_pairs(&twice), NOW)
+        .unwrap_err();
+    assert_eq!(e.reason(), "duplicate_header");
     // A trusted identity outside the allow-list is still a 403.
     let m = proxy::nginx_escaped_cert(&s.mallory);
     assert_eq!(verify(&s, ForwardedFormat::NginxEscapedCert, &[(h, &m)]), Err((403, "identity_not_allowed")));
