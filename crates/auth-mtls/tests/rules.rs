@@ -65,6 +65,20 @@ fn fp(hex: &str) -> [u8; 32] {
 }
 
 #[test]
+fn seeded_ed25519_pki_is_reproducible() {
+    let mint = || {
+        let pki = Pki::ed25519_seeded("Seeded", 42);
+        let leaf = pki.leaf(&LeafSpec::client("s").key(KeyKind::Ed25519Seeded(44)));
+        (pki.root.der(), leaf.chain())
+    };
+    let (root_a, chain_a) = mint();
+    let (root_b, chain_b) = mint();
+    assert_eq!((root_a, &chain_a), (root_b, &chain_b));
+    let pki = Pki::ed25519_seeded("Seeded", 42);
+    assert!(any_trusted(&pki).verify_chain(&chain_a, NOW).is_ok());
+}
+
+#[test]
 fn identity_extraction() {
     let pki = Pki::p256("Id");
     let mut spec = LeafSpec::client("alice")

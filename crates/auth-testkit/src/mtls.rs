@@ -3,9 +3,10 @@
 //!
 //! Certificates are minted at fixed times ([`NOT_BEFORE`], [`NOT_AFTER`], [`NOW`], …), with fixed
 //! serial numbers and subjects, so every validity rule has a ready timestamp on either side of it.
-//! Keys: RSA-2048 keys are fixed test keys embedded below (ring cannot generate RSA keys); ECDSA and
-//! Ed25519 keys are generated afresh by ring on each run, so signatures and fingerprints differ
-//! between runs while everything a verifier decides on does not.
+//! Keys: RSA-2048 keys are fixed test keys embedded below (ring cannot generate RSA keys); seeded
+//! Ed25519 keys ([`KeyKind::Ed25519Seeded`], [`Pki::ed25519_seeded`]) make whole PKIs reproducible
+//! byte for byte; other ECDSA and Ed25519 keys are generated afresh by ring on each run, so their
+//! signatures and fingerprints differ between runs while everything a verifier decides on does not.
 //!
 //! ```
 //! use auth_testkit::mtls::{LeafSpec, Pki};
@@ -167,6 +168,10 @@ pub enum KeyKind {
     Ed25519,
     /// RSA-2048 (one of four fixed keys, 0–3), signing with PKCS#1 v1.5 SHA-256.
     Rsa2048(usize),
+    /// Ed25519 with the private key derived from [`Seed`](crate::Seed) `n`. Ed25519 signatures
+    /// are deterministic, so certificates minted only with seeded keys are byte-for-byte
+    /// reproducible.
+    Ed25519Seeded(u64),
 }
 
 impl KeyKind {
@@ -176,6 +181,15 @@ impl KeyKind {
             Self::P384 => KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384).unwrap(),
             Self::Ed25519 => KeyPair::generate_for(&rcgen::PKCS_ED25519).unwrap(),
             Self::Rsa2048(i) => KeyPair::from_pem(RSA_KEYS[i % RSA_KEYS.len()]).unwrap(),
+            Self::Ed25519Seeded(n) => {
+                // PKCS#8 v1 (RFC 8410): fixed prefix, then the 32-byte seed.
+                let mut der = vec![
+                    0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+                ];
+                der.extend_from_slice(&crate::Seed::new(n).array::<32>("mtls-ed25519"));
+                let der = rustls_pki_types::PrivatePkcs8KeyDer::from(der);
+                KeyPair::from_pkcs8_der_and_sign_algo(&der, &rcgen::PKCS_ED25519).unwrap()
+            }
         }
     }
 }
@@ -589,6 +603,13 @@ impl Pki {
     #[must_use]
     pub fn rsa2048(name: &str) -> Self {
         Self::with_keys(name, KeyKind::Rsa2048(0), KeyKind::Rsa2048(1))
+    }
+
+    /// Ed25519 root and intermediate with seeded keys (`seed` and `seed + 1`): with leaves keyed by
+    /// [`KeyKind::Ed25519Seeded`] too, every certificate is reproducible byte for byte.
+    #[must_use]
+    pub fn ed25519_seeded(name: &str, seed: u64) -> Self {
+        Self::with_keys(name, KeyKind::Ed25519Seeded(seed), KeyKind::Ed25519Seeded(seed.wrapping_add(1)))
     }
 
     /// Root and intermediate with the given key types.
