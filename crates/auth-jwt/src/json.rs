@@ -37,9 +37,13 @@ pub(crate) struct Key {
     start: u32,
     end: u32,
     escaped: bool,
+    /// The first up-to-8 raw bytes, for a cheap inequality test before a full comparison.
+    prefix: u64,
 }
 
-const INLINE_KEYS: usize = 48;
+/// Member names kept on the stack for the duplicate check (all open objects together); more spill
+/// to the heap.
+const INLINE_KEYS: usize = 16;
 /// Objects with more members than this are checked for duplicates by sorting at the end instead of
 /// pairwise on insertion, keeping the check O(n log n).
 const PAIRWISE_LIMIT: usize = 24;
@@ -113,7 +117,7 @@ impl<'a> Scanner<'a> {
         let ra = self.s.get(a.start as usize..a.end as usize).unwrap_or_default();
         let rb = self.s.get(b.start as usize..b.end as usize).unwrap_or_default();
         if !a.escaped && !b.escaped {
-            return ra == rb;
+            return a.prefix == b.prefix && ra == rb;
         }
         Unescape::new(ra).eq(Unescape::new(rb))
     }
@@ -133,16 +137,27 @@ impl<'a> Scanner<'a> {
         self.expect(b'"')?;
         let start = self.pos;
         let mut escaped = false;
+        let mut non_ascii = false;
         loop {
-            // Fast path: skip plain characters in one pass.
+            // Fast path: skip plain ASCII characters in one pass.
             let rest = self.s.get(self.pos..).unwrap_or_default();
-            self.pos += rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(rest.len());
+            self.pos +=
+                rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20 || b >= 0x80).unwrap_or(rest.len());
             let b = self.peek().ok_or_else(err_json)?;
             match b {
                 b'"' => {
                     let end = self.pos;
                     self.pos += 1;
+                    // Bytes >= 0x80 can only be valid inside strings, so UTF-8 is checked here, per
+                    // string that has them, instead of over the whole input.
+                    if non_ascii && core::str::from_utf8(self.s.get(start..end).unwrap_or_default()).is_err() {
+                        return Err(err_json());
+                    }
                     return Ok((to_u32(start)?, to_u32(end)?, escaped));
+                }
+                0x80..=0xFF => {
+                    non_ascii = true;
+                    self.pos += 1;
                 }
                 b'\\' => {
                     escaped = true;
@@ -308,7 +323,13 @@ impl<'a> Scanner<'a> {
         loop {
             self.ws();
             let (ks, ke, escaped) = self.string()?;
-            let key = Key { start: ks, end: ke, escaped };
+            let raw = self.s.get(ks as usize..ke as usize).unwrap_or_default();
+            let mut p = [0u8; 8];
+            let n = raw.len().min(8);
+            p.get_mut(..n).unwrap_or_default().copy_from_slice(raw.get(..n).unwrap_or_default());
+            // Length in the top byte so that keys sharing their first 8 bytes still usually differ.
+            let prefix = u64::from_le_bytes(p) ^ ((raw.len() as u64) << 56);
+            let key = Key { start: ks, end: ke, escaped, prefix };
             let count = self.keys_len() - base;
             if count < PAIRWISE_LIMIT {
                 for i in base..self.keys_len() {
@@ -369,9 +390,6 @@ pub(crate) type MemberFn<'f> = dyn FnMut(&[u8], Value) -> Result<(), Error> + 'f
 /// [`Error::Malformed`] for invalid JSON or a non-object, [`Error::TooDeep`] past `max_depth`,
 /// [`Error::DuplicateMember`] for a repeated name in any object.
 pub(crate) fn scan_object(input: &[u8], max_depth: usize, on_member: &mut MemberFn<'_>) -> Result<(), Error> {
-    if core::str::from_utf8(input).is_err() {
-        return Err(err_json());
-    }
     let mut sc = Scanner {
         s: input,
         pos: 0,

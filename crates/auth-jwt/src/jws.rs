@@ -170,14 +170,17 @@ pub(crate) fn split<'t>(token: &'t [u8], limits: &Limits) -> Result<Parts<'t>, E
     if token.first() == Some(&b'{') {
         return Err(Malformed::JsonSerialization.into());
     }
-    // Count first (a tight loop the compiler vectorizes), then locate the two separators.
-    match token.iter().filter(|b| **b == b'.').count() {
-        2 => {}
-        4 => return Err(Error::JweNotSupported),
-        _ => return Err(Malformed::Segments.into()),
+    // The first separator ends the (short) header, the last one starts the (short) signature; the
+    // payload between them must hold no other (memchr-backed search).
+    let d1 = token.iter().position(|b| *b == b'.');
+    let d2 = token.iter().rposition(|b| *b == b'.');
+    let (Some(d1), Some(d2)) = (d1, d2) else { return Err(Malformed::Segments.into()) };
+    if d1 == d2 || token.get(d1 + 1..d2).is_some_and(|middle| middle.contains(&b'.')) {
+        return match token.iter().filter(|b| **b == b'.').count() {
+            4 => Err(Error::JweNotSupported),
+            _ => Err(Malformed::Segments.into()),
+        };
     }
-    let d1 = token.iter().position(|b| *b == b'.').ok_or(Malformed::Segments)?;
-    let d2 = token.iter().rposition(|b| *b == b'.').ok_or(Malformed::Segments)?;
     let dots = [d1, d2];
     let [d1, d2] = dots;
     let header = token.get(..d1).ok_or(Malformed::Segments)?;

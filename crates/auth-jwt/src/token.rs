@@ -123,18 +123,27 @@ fn scope_token_ok(t: &str) -> bool {
     !t.is_empty() && t.len() <= MAX_SCOPE_LEN && t.bytes().all(|b| matches!(b, 0x21 | 0x23..=0x5B | 0x5D..=0x7E))
 }
 
+/// RFC 6749 §3.3 scope list in one pass: tokens of scope characters separated by single spaces, none
+/// empty, at most [`MAX_SCOPES`] tokens of at most [`MAX_SCOPE_LEN`] bytes.
 fn check_scope_string(s: &str) -> Option<()> {
-    if s.is_empty() {
-        return Some(());
-    }
-    let mut n = 0usize;
-    for t in s.split(' ') {
-        n += 1;
-        if n > MAX_SCOPES || !scope_token_ok(t) {
-            return None;
+    let (mut tokens, mut run) = (0usize, 0usize);
+    for b in s.bytes() {
+        match b {
+            b' ' if run > 0 => run = 0,
+            0x21 | 0x23..=0x5B | 0x5D..=0x7E => {
+                if run == 0 {
+                    tokens += 1;
+                }
+                run += 1;
+                if run > MAX_SCOPE_LEN || tokens > MAX_SCOPES {
+                    return None;
+                }
+            }
+            _ => return None,
         }
     }
-    Some(())
+    // A trailing space leaves `run` at 0 after at least one token.
+    if !s.is_empty() && run == 0 { None } else { Some(()) }
 }
 
 /// Verifies a JWT: the compact JWS (limits, header, key selection, signature — always first), then
@@ -552,4 +561,22 @@ pub enum Audience {
     One(String),
     /// Several audiences.
     Many(Vec<String>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_strings_follow_rfc6749() {
+        for ok in ["", "read", "read write", "a:b c/d", &"s".repeat(MAX_SCOPE_LEN)] {
+            assert!(check_scope_string(ok).is_some(), "{ok:?}");
+        }
+        let too_long = "s".repeat(MAX_SCOPE_LEN + 1);
+        let too_many = vec!["s"; MAX_SCOPES + 1].join(" ");
+        for bad in [" read", "read ", "read  write", " ", "re\"ad", "re\\ad", "lecture:é", "a\tb", &too_long, &too_many]
+        {
+            assert!(check_scope_string(bad).is_none(), "{bad:?}");
+        }
+    }
 }
