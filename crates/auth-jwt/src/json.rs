@@ -142,7 +142,7 @@ impl<'a> Scanner<'a> {
             // Fast path: skip plain ASCII characters in one pass.
             let rest = self.s.get(self.pos..).unwrap_or_default();
             self.pos +=
-                rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20 || b >= 0x80).unwrap_or(rest.len());
+                rest.iter().position(|&b| b == b'"' || b == b'\\' || !(0x20..0x80).contains(&b)).unwrap_or(rest.len());
             let b = self.peek().ok_or_else(err_json)?;
             match b {
                 b'"' => {
