@@ -291,7 +291,8 @@ fn parse_xfcc(value: &[u8]) -> Result<Vec<XfccElement>, Error> {
             }
             Some(';') => {}
             Some(',') => {
-                if elements.len() + 1 >= MAX_XFCC_ELEMENTS {
+                // This element plus at least the one that follows.
+                if elements.len() + 2 > MAX_XFCC_ELEMENTS {
                     return Err(fwd(ForwardedError::Malformed));
                 }
                 elements.push(core::mem::take(&mut pairs));
@@ -435,6 +436,18 @@ mod tests {
         for bad in [&b"Cert"[..], b"=x", b"Cert=\"abc", b"Cert=a\"b", b"Cert=a;;", b"Cert=a,", b"Subject=\"a\\x\""] {
             assert!(parse_xfcc(bad).is_err(), "{}", String::from_utf8_lossy(bad));
         }
+    }
+
+    #[test]
+    fn xfcc_element_limit() {
+        let ok = vec!["By=a"; MAX_XFCC_ELEMENTS].join(",");
+        assert_eq!(parse_xfcc(ok.as_bytes()).unwrap().len(), MAX_XFCC_ELEMENTS);
+        let over = vec!["By=a"; MAX_XFCC_ELEMENTS + 1].join(",");
+        assert!(parse_xfcc(over.as_bytes()).is_err());
+        let pairs = vec!["DNS=a"; MAX_XFCC_PAIRS].join(";");
+        assert!(parse_xfcc(pairs.as_bytes()).is_ok());
+        let pairs = vec!["DNS=a"; MAX_XFCC_PAIRS + 1].join(";");
+        assert!(parse_xfcc(pairs.as_bytes()).is_err());
     }
 
     #[test]

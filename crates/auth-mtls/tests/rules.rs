@@ -594,3 +594,23 @@ fn configuration_errors() {
         .build();
     assert_eq!(bad_crl.unwrap_err().reason(), "bad_crl");
 }
+
+#[test]
+fn verifier_is_shareable_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Verifier>();
+    assert_send_sync::<auth_mtls::VerifiedClient>();
+    assert_send_sync::<Error>();
+    let pki = Pki::p256("Threads");
+    let v = std::sync::Arc::new(any_trusted(&pki));
+    let chain = pki.leaf(&LeafSpec::client("t")).chain();
+    let handles: Vec<_> = (0..2)
+        .map(|_| {
+            let (v, chain) = (v.clone(), chain.clone());
+            std::thread::spawn(move || v.verify_chain(&chain, NOW).map(|c| c.subject().to_owned()))
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap().unwrap(), "t");
+    }
+}
