@@ -15,6 +15,10 @@ use core::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
+    /// The request carries none of the scheme's credential fields (no signature at all): 401 without an
+    /// error code, so the server answers with a plain challenge (RFC 6750 §3.1). Reason
+    /// `missing_credentials`.
+    MissingCredentials,
     /// A header (or query parameter) the scheme requires is absent. 400 `missing_header`.
     MissingHeader(&'static str),
     /// A header that must appear once appears more than once. 400 `duplicate_header`.
@@ -79,6 +83,7 @@ impl Error {
     #[must_use]
     pub const fn reason(&self) -> &'static str {
         match self {
+            Self::MissingCredentials => "missing_credentials",
             Self::MissingHeader(_) => "missing_header",
             Self::DuplicateHeader(_) => "duplicate_header",
             Self::MalformedHeader(_) => "malformed_header",
@@ -141,6 +146,7 @@ impl Reject for Error {
             | Self::TooLarge
             | Self::InvalidRequest => Rejection::invalid_request(self.reason()),
             Self::Replay(e) => e.rejection(),
+            Self::MissingCredentials => Rejection::missing_credentials(),
             Self::MalformedSignature
             | Self::UnknownKey
             | Self::BadSignature
@@ -175,5 +181,7 @@ mod tests {
         assert_eq!(Error::Replay(ReplayError::Replayed).rejection().reason(), "replayed");
         assert_eq!(Error::Replay(ReplayError::Replayed).rejection().status().code(), 401);
         assert_eq!(Error::Unsupported("streaming_payload_unsupported").reason(), "streaming_payload_unsupported");
+        assert_eq!(Error::MissingCredentials.rejection().error(), None);
+        assert_eq!(Error::MissingCredentials.rejection().status().code(), 401);
     }
 }

@@ -521,7 +521,8 @@ impl MessageVerifier {
     /// Verifies a request's signature.
     ///
     /// # Errors
-    /// `missing_header` (no `Signature-Input`/`Signature`), `malformed_header`, `malformed_signature`,
+    /// `missing_credentials` (neither `Signature-Input` nor `Signature`), `missing_header` (one of them,
+    /// or `keyid`/`created`), `malformed_header`, `malformed_signature`,
     /// `too_large`, `missing_covered_component`, `invalid_component`, `unsupported_component`,
     /// `unknown_key`, `alg_mismatch`, `bad_signature`, `missing_created`, `stale_timestamp`,
     /// `future_timestamp`, `expired`, `digest_mismatch`, or the guard's reason.
@@ -814,6 +815,9 @@ fn joined_field(h: &Headers<'_>, name: &'static str) -> Result<Vec<u8>, Error> {
 
 fn dictionaries(msg: &Msg<'_>) -> Result<(sf::Dictionary, sf::Dictionary), Error> {
     let h = msg.headers();
+    if h.count("signature-input") == 0 && h.count("signature") == 0 {
+        return Err(Error::MissingCredentials);
+    }
     let inputs = sf::parse_dictionary(&joined_field(&h, "signature-input")?)?;
     let sigs = sf::parse_dictionary(&joined_field(&h, "signature")?)?;
     Ok((inputs, sigs))

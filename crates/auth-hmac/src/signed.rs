@@ -46,7 +46,7 @@
 
 use crate::Error;
 use crate::keys::{KeyStore, is_valid_key_id};
-use crate::util::{check_window, hex_lower_exact, is_ctl, is_tchar, one, parse_unix};
+use crate::util::{check_window, hex_lower_exact, is_ctl, is_tchar, parse_unix};
 use auth_core::{Identity, ReplayGuard, RequestView, Scheme, Timestamp};
 
 /// Default half-width of the timestamp window, in seconds (±5 minutes).
@@ -69,6 +69,8 @@ pub mod headers {
     /// The signature header.
     pub const SIGNATURE: &str = "x-signature";
 }
+
+const NAMES: [&str; 4] = [headers::API_KEY, headers::TIMESTAMP, headers::NONCE, headers::SIGNATURE];
 
 /// A prepared verifier for the signed-request scheme.
 #[derive(Debug, Clone)]
@@ -139,7 +141,8 @@ impl SignedRequestVerifier {
     /// key id known, MAC (constant-time, any live secret), timestamp window, then the replay guard.
     ///
     /// # Errors
-    /// [`Error`]: `missing_header`, `duplicate_header`, `malformed_header`, `control_character`,
+    /// [`Error`]: `missing_credentials` (neither `X-API-Key` nor `X-Signature`), `missing_header`,
+    /// `duplicate_header`, `malformed_header`, `control_character`,
     /// `malformed_timestamp`, `invalid_nonce`, `malformed_signature`, `unknown_key`, `bad_signature`,
     /// `stale_timestamp`, `future_timestamp`, or the guard's reason (`replayed`, …).
     pub fn verify<'a, G: ReplayGuard + ?Sized>(
@@ -148,11 +151,29 @@ impl SignedRequestVerifier {
         now: Timestamp,
         guard: &G,
     ) -> Result<SignedRequestVerified<'a>, Error> {
-        let h = req.headers();
-        let key_id = one(&h, headers::API_KEY)?;
-        let ts_raw = one(&h, headers::TIMESTAMP)?;
-        let nonce = one(&h, headers::NONCE)?;
-        let sig = one(&h, headers::SIGNATURE)?;
+        // One pass over the fields collects the four the scheme uses (and notices repeats).
+        let mut found: [Option<&'a [u8]>; 4] = [None; 4];
+        for (name, value) in req.headers().iter() {
+            let slot = match name.len() {
+                9 if name.eq_ignore_ascii_case(headers::API_KEY) => 0,
+                11 if name.eq_ignore_ascii_case(headers::TIMESTAMP) => 1,
+                7 if name.eq_ignore_ascii_case(headers::NONCE) => 2,
+                11 if name.eq_ignore_ascii_case(headers::SIGNATURE) => 3,
+                _ => continue,
+            };
+            let Some(entry) = found.get_mut(slot) else { continue };
+            if entry.replace(value).is_some() {
+                return Err(Error::DuplicateHeader(NAMES.get(slot).copied().unwrap_or(headers::SIGNATURE)));
+            }
+        }
+        let [key_id, ts_raw, nonce, sig] = found;
+        if key_id.is_none() && sig.is_none() {
+            return Err(Error::MissingCredentials);
+        }
+        let key_id = key_id.ok_or(Error::MissingHeader(headers::API_KEY))?;
+        let ts_raw = ts_raw.ok_or(Error::MissingHeader(headers::TIMESTAMP))?;
+        let nonce = nonce.ok_or(Error::MissingHeader(headers::NONCE))?;
+        let sig = sig.ok_or(Error::MissingHeader(headers::SIGNATURE))?;
 
         let method = req.method().as_bytes();
         let target = req.target().as_bytes();
@@ -307,6 +328,7 @@ mod tests {
         let sig = sign(SECRET, "GET", "/", &ts, "nonce-0002", b"");
         let upper = sig.to_uppercase();
         let cases: Vec<(Vec<(&str, &[u8])>, &str, Error)> = vec![
+            (vec![("x-timestamp", ts.as_bytes())], "/", Error::MissingCredentials),
             (
                 vec![("x-api-key", b"k1"), ("x-timestamp", ts.as_bytes()), ("x-nonce", b"nonce-0002")],
                 "/",

@@ -23,6 +23,8 @@
 //!   [`SigV4Verifier::allow_unsigned_payload`]); `STREAMING-…` chunked payloads are refused with
 //!   `streaming_payload_unsupported`. Absent: the SHA-256 of the body (presigned S3 requests:
 //!   `UNSIGNED-PAYLOAD`).
+//! - **Date.** The header form takes its time from `X-Amz-Date` (the `Date` field is not used); the
+//!   presigned form from the `X-Amz-Date` query parameter.
 //! - **Scope and time.** The credential scope date must equal the `X-Amz-Date` day, the terminator must
 //!   be `aws4_request`, and the region and service must match the optional pins. The header form must
 //!   be within ±[`DEFAULT_MAX_SKEW_SECS`] of `now`; a presigned request must have `X-Amz-Expires` in
@@ -297,7 +299,8 @@ impl SigV4Verifier {
     /// Verifies `req` at `now`.
     ///
     /// # Errors
-    /// `missing_header`, `duplicate_header`, `malformed_header`, `malformed_signature`,
+    /// `missing_credentials` (neither `Authorization` nor `X-Amz-Signature`), `missing_header`,
+    /// `duplicate_header`, `malformed_header`, `malformed_signature`,
     /// `malformed_timestamp`, `control_character`, `too_large`, `invalid_request`, `unknown_key`,
     /// `scope_mismatch`, `streaming_payload_unsupported`, `unsigned_payload_refused`,
     /// `digest_mismatch`, `bad_signature`, `stale_timestamp`, `future_timestamp`, `expired`,
@@ -320,7 +323,7 @@ impl SigV4Verifier {
         ctx.update(sc.scope.as_bytes());
         ctx.update(b"\n");
         ctx.update(creq_hex);
-        if !auth_core::ct_eq(ctx.sign().as_ref(), &p.signature) {
+        if !crate::util::tag_eq(ctx.sign().as_ref(), &p.signature) {
             return Err(Error::BadSignature);
         }
         // Only after the signature: time, expiry and session token.
@@ -497,7 +500,7 @@ impl SigV4Verifier {
                 token,
             )
         } else {
-            return Err(Error::MissingHeader("authorization"));
+            return Err(Error::MissingCredentials);
         };
         let signature = hex_lower_exact::<32>(signature.as_bytes())?;
         let date = parse_amz_date(&amz_date)?;

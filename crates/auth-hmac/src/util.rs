@@ -12,21 +12,65 @@ pub(crate) fn hex_lower_exact<const N: usize>(s: &[u8]) -> Result<[u8; N], Error
     if s.len() != N.saturating_mul(2) {
         return Err(Error::MalformedSignature);
     }
+    // Decode everything, then check once: no data-dependent early exit inside the loop.
+    let mut bad = 0u8;
     for (o, pair) in out.iter_mut().zip(s.chunks_exact(2)) {
-        let (hi, lo) = match pair {
-            [h, l] => (nibble(*h)?, nibble(*l)?),
-            _ => return Err(Error::MalformedSignature),
-        };
-        *o = (hi << 4) | lo;
+        if let [h, l] = pair {
+            let digit = |c: u8| HEX_LOWER.get(usize::from(c)).copied().unwrap_or(0xff);
+            let (hi, lo) = (digit(*h), digit(*l));
+            bad |= (hi | lo) & 0x80;
+            *o = (hi << 4) | (lo & 0x0f);
+        }
+    }
+    if bad != 0 {
+        return Err(Error::MalformedSignature);
     }
     Ok(out)
 }
 
-const fn nibble(c: u8) -> Result<u8, Error> {
-    match c {
-        b'0'..=b'9' => Ok(c - b'0'),
-        b'a'..=b'f' => Ok(c - b'a' + 10),
-        _ => Err(Error::MalformedSignature),
+/// Lowercase hex digit values; 0xff for every other byte.
+#[allow(clippy::indexing_slicing)] // const construction over 0..256 within a [u8; 256]
+const HEX_LOWER: [u8; 256] = {
+    let mut t = [0xffu8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Constant-time equality of a computed MAC and a presented one, with the `subtle` crate. Lengths are
+/// public (both are the algorithm's output length). Tags whose length is a multiple of 8 up to 64 bytes
+/// are compared as 64-bit words (a quarter of the per-byte barriers of [`auth_core::ct_eq`], which is
+/// used for other lengths).
+pub(crate) fn tag_eq(a: &[u8], b: &[u8]) -> bool {
+    use subtle::ConstantTimeEq;
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() % 8 != 0 || a.len() > 64 {
+        return auth_core::ct_eq(a, b);
+    }
+    let words = |s: &[u8]| {
+        let mut w = [0u64; 8];
+        for (o, c) in w.iter_mut().zip(s.chunks_exact(8)) {
+            let mut buf = [0u8; 8];
+            buf.copy_from_slice(c);
+            *o = u64::from_le_bytes(buf);
+        }
+        w
+    };
+    let n = a.len() / 8;
+    let (wa, wb) = (words(a), words(b));
+    match (wa.get(..n), wb.get(..n)) {
+        (Some(x), Some(y)) => bool::from(x.ct_eq(y)),
+        _ => false,
     }
 }
 
@@ -117,7 +161,7 @@ pub(crate) const fn is_tchar(b: u8) -> bool {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
@@ -131,6 +175,21 @@ mod tests {
         assert!(hex_lower_exact::<2>(b"0g00").is_err());
         let mut buf = [0u8; 4];
         assert_eq!(hex_encode(&[0x0a, 0xff], &mut buf), b"0aff");
+    }
+
+    #[test]
+    fn tag_equality() {
+        let a: Vec<u8> = (0..64).collect();
+        for len in [20, 32, 48, 64] {
+            assert!(tag_eq(&a[..len], &a[..len]));
+            for i in 0..len {
+                let mut b = a[..len].to_vec();
+                b[i] ^= 1;
+                assert!(!tag_eq(&a[..len], &b), "len {len} byte {i}");
+            }
+        }
+        assert!(!tag_eq(&a[..32], &a[..31]));
+        assert!(tag_eq(b"", b""));
     }
 
     #[test]

@@ -157,7 +157,7 @@ fn first_match<const N: usize>(
         let tag = ctx.sign();
         let mut hit = false;
         for c in candidates {
-            hit |= auth_core::ct_eq(tag.as_ref(), c);
+            hit |= crate::util::tag_eq(tag.as_ref(), c);
         }
         if hit {
             return Ok(i);
@@ -274,6 +274,8 @@ impl Slack {
 /// - Entries of other versions (`v1a` asymmetric signatures) are skipped; a `v1` entry whose value is
 ///   not exactly 32 bytes of strict base64 — including the empty `v1,` of CVE-2024-21491 — makes the
 ///   whole header `malformed_signature`. A header without any `v1` entry is `malformed_signature`.
+/// - The id must be 1 to [`MAX_WEBHOOK_ID_LEN`] bytes without control bytes, spaces or `.` (the signed
+///   content is dot-separated, so a dot in the id would let two deliveries share signed bytes).
 /// - After the MAC verifies and the timestamp is within ±tolerance, the id is recorded in the replay
 ///   guard (namespace = the verifier's namespace, default `standard-webhooks`) until the timestamp
 ///   leaves the window; a redelivery of the same id inside the window is `replayed`.
