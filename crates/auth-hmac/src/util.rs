@@ -54,7 +54,7 @@ pub(crate) fn tag_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    if a.len() % 8 != 0 || a.len() > 64 {
+    if !a.len().is_multiple_of(8) || a.len() > 64 {
         return auth_core::ct_eq(a, b);
     }
     let words = |s: &[u8]| {
