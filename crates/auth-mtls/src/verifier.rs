@@ -143,6 +143,26 @@ impl VerifierBuilder {
         Ok(self)
     }
 
+    /// Trusts the certificates in `bytes`, PEM (one or more `CERTIFICATE` sections) or a single DER
+    /// certificate, whichever it is: the form a command-line tool reads from a file.
+    ///
+    /// # Errors
+    /// As [`trust_anchors_pem`](Self::trust_anchors_pem).
+    pub fn trust_anchors(self, bytes: &[u8]) -> Result<Self, Error> {
+        if looks_like_pem(bytes) {
+            self.trust_anchors_pem(bytes)
+        } else {
+            if bytes.len() > crate::MAX_CERT_DER_LEN {
+                return Err(Error::TooLarge(crate::TooLarge {
+                    what: "certificate_bytes",
+                    len: bytes.len(),
+                    max: crate::MAX_CERT_DER_LEN,
+                }));
+            }
+            Ok(self.trust_anchor_der(CertificateDer::from(bytes)))
+        }
+    }
+
     /// Trusts one DER certificate as a trust anchor.
     #[must_use]
     pub fn trust_anchor_der(mut self, der: CertificateDer<'_>) -> Self {
@@ -194,6 +214,14 @@ impl VerifierBuilder {
     pub fn crls_pem(mut self, pem: &[u8]) -> Result<Self, Error> {
         self.crls.extend(input::pem_crls(pem)?);
         Ok(self)
+    }
+
+    /// Adds the CRLs in `bytes`, PEM (`X509 CRL` sections) or a single DER CRL, whichever it is.
+    ///
+    /// # Errors
+    /// As [`crls_pem`](Self::crls_pem).
+    pub fn crls(self, bytes: &[u8]) -> Result<Self, Error> {
+        if looks_like_pem(bytes) { self.crls_pem(bytes) } else { Ok(self.crl_der(bytes)) }
     }
 
     /// Adds one DER CRL.
@@ -570,6 +598,12 @@ fn check_leaf_profile(info: &CertificateInfo) -> Result<(), Error> {
         return Err(Error::LeafKeyCertSign);
     }
     Ok(())
+}
+
+/// Whether `bytes` starts (after ASCII whitespace) with a PEM armour line. DER starts with 0x30.
+fn looks_like_pem(bytes: &[u8]) -> bool {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
+    bytes.get(start..).is_some_and(|b| b.starts_with(b"-----BEGIN "))
 }
 
 /// SHA-256 of `bytes`.

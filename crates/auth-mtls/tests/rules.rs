@@ -357,6 +357,21 @@ fn revocation_rules() {
     let ignore = RevocationPolicy { expiration: CrlExpiration::Ignore, ..strict };
     assert!(crl_verifier(&pki, &[&stale.pem, &root_crl.pem], ignore).verify_chain(&good.chain(), NOW).is_ok());
 
+    // Auto-detected PEM or DER (as a command-line tool reads files).
+    let v = Verifier::builder()
+        .trust_anchors(&pki.root.der())
+        .unwrap()
+        .crls(&int_crl.der)
+        .unwrap()
+        .crls(root_crl.pem.as_bytes())
+        .unwrap()
+        .revocation_policy(strict)
+        .allow_any_trusted(ScopeSet::new())
+        .build()
+        .unwrap();
+    assert_eq!(reason(v.verify_chain(&bad.chain(), NOW)), (401, "revoked"));
+    assert!(v.verify_chain(&good.chain(), NOW).is_ok());
+
     // DER input works the same.
     let v = Verifier::builder()
         .trust_anchors_pem(pki.root_pem().as_bytes())
