@@ -57,8 +57,35 @@ struct Scanner<'a> {
     spill: Vec<Key>,
 }
 
-fn err_json() -> Error {
+/// Internal, one-byte failure (keeps `Result`s in registers on the hot path).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fail {
+    Json,
+    Deep,
+    Dup,
+    Large,
+    /// The caller's callback failed; its error is held by the caller.
+    Callback,
+}
+
+impl Fail {
+    fn into_error(self, held: Option<Error>) -> Error {
+        match self {
+            Self::Json => err_json_error(),
+            Self::Deep => Error::TooDeep,
+            Self::Dup => Error::DuplicateMember,
+            Self::Large => Error::TooLarge,
+            Self::Callback => held.unwrap_or_else(err_json_error),
+        }
+    }
+}
+
+fn err_json_error() -> Error {
     Error::Malformed(crate::error::Malformed::Json)
+}
+
+fn err_json() -> Fail {
+    Fail::Json
 }
 
 impl<'a> Scanner<'a> {
@@ -72,7 +99,7 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn expect(&mut self, b: u8) -> Result<(), Error> {
+    fn expect(&mut self, b: u8) -> Result<(), Fail> {
         if self.peek() == Some(b) {
             self.pos += 1;
             Ok(())
@@ -133,7 +160,7 @@ impl<'a> Scanner<'a> {
 
     /// Parses a string starting at the opening quote; returns the content span and whether it had
     /// escapes.
-    fn string(&mut self) -> Result<(u32, u32, bool), Error> {
+    fn string(&mut self) -> Result<(u32, u32, bool), Fail> {
         self.expect(b'"')?;
         let start = self.pos;
         let mut escaped = false;
@@ -188,7 +215,7 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn hex4(&mut self) -> Result<u32, Error> {
+    fn hex4(&mut self) -> Result<u32, Fail> {
         let digits = self.s.get(self.pos..self.pos + 4).ok_or_else(err_json)?;
         let mut v = 0u32;
         for &d in digits {
@@ -198,7 +225,7 @@ impl<'a> Scanner<'a> {
         Ok(v)
     }
 
-    fn number(&mut self) -> Result<(), Error> {
+    fn number(&mut self) -> Result<(), Fail> {
         if self.peek() == Some(b'-') {
             self.pos += 1;
         }
@@ -225,7 +252,7 @@ impl<'a> Scanner<'a> {
         Ok(())
     }
 
-    fn digits(&mut self) -> Result<(), Error> {
+    fn digits(&mut self) -> Result<(), Fail> {
         let start = self.pos;
         while let Some(b'0'..=b'9') = self.peek() {
             self.pos += 1;
@@ -233,7 +260,7 @@ impl<'a> Scanner<'a> {
         if self.pos == start { Err(err_json()) } else { Ok(()) }
     }
 
-    fn literal(&mut self, word: &[u8]) -> Result<(), Error> {
+    fn literal(&mut self, word: &[u8]) -> Result<(), Fail> {
         if self.s.get(self.pos..self.pos + word.len()) == Some(word) {
             self.pos += word.len();
             Ok(())
@@ -243,7 +270,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Parses any value at the current position (whitespace already skipped).
-    fn value(&mut self, depth: usize) -> Result<Value, Error> {
+    fn value(&mut self, depth: usize) -> Result<Value, Fail> {
         let start = self.pos;
         let kind = match self.peek().ok_or_else(err_json)? {
             b'{' => {
@@ -279,9 +306,9 @@ impl<'a> Scanner<'a> {
         Ok(Value { start: to_u32(start)?, end: to_u32(self.pos)?, kind })
     }
 
-    fn array(&mut self, depth: usize) -> Result<(), Error> {
+    fn array(&mut self, depth: usize) -> Result<(), Fail> {
         if depth > self.max_depth {
-            return Err(Error::TooDeep);
+            return Err(Fail::Deep);
         }
         self.expect(b'[')?;
         self.ws();
@@ -308,10 +335,10 @@ impl<'a> Scanner<'a> {
     fn object(
         &mut self,
         depth: usize,
-        on_member: &mut dyn FnMut(&Self, Key, Value) -> Result<(), Error>,
-    ) -> Result<(), Error> {
+        on_member: &mut dyn FnMut(&Self, Key, Value) -> Result<(), Fail>,
+    ) -> Result<(), Fail> {
         if depth > self.max_depth {
-            return Err(Error::TooDeep);
+            return Err(Fail::Deep);
         }
         self.expect(b'{')?;
         let base = self.keys_len();
@@ -324,17 +351,16 @@ impl<'a> Scanner<'a> {
             self.ws();
             let (ks, ke, escaped) = self.string()?;
             let raw = self.s.get(ks as usize..ke as usize).unwrap_or_default();
-            let mut p = [0u8; 8];
-            let n = raw.len().min(8);
-            p.get_mut(..n).unwrap_or_default().copy_from_slice(raw.get(..n).unwrap_or_default());
-            // Length in the top byte so that keys sharing their first 8 bytes still usually differ.
-            let prefix = u64::from_le_bytes(p) ^ ((raw.len() as u64) << 56);
+            // First bytes plus the length in the top byte: unequal prefixes mean unequal keys.
+            let prefix = raw.iter().take(7).enumerate().fold((raw.len() as u64) << 56, |acc, (i, b)| {
+                acc | (u64::from(*b) << (8 * i))
+            });
             let key = Key { start: ks, end: ke, escaped, prefix };
             let count = self.keys_len() - base;
             if count < PAIRWISE_LIMIT {
                 for i in base..self.keys_len() {
                     if self.key_eq(self.key_at(i), key) {
-                        return Err(Error::DuplicateMember);
+                        return Err(Fail::Dup);
                     }
                 }
             }
@@ -359,7 +385,7 @@ impl<'a> Scanner<'a> {
             let mut keys: Vec<Key> = (base..self.keys_len()).map(|i| self.key_at(i)).collect();
             keys.sort_by(|a, b| self.key_cmp(*a, *b));
             if keys.windows(2).any(|w| matches!(w, [a, b] if self.key_eq(*a, *b))) {
-                return Err(Error::DuplicateMember);
+                return Err(Fail::Dup);
             }
         }
         self.truncate_keys(base);
@@ -367,8 +393,8 @@ impl<'a> Scanner<'a> {
     }
 }
 
-fn to_u32(n: usize) -> Result<u32, Error> {
-    u32::try_from(n).map_err(|_| Error::TooLarge)
+fn to_u32(n: usize) -> Result<u32, Fail> {
+    u32::try_from(n).map_err(|_| Fail::Large)
 }
 
 fn hex_val(d: u8) -> Option<u32> {
@@ -390,32 +416,40 @@ pub(crate) type MemberFn<'f> = dyn FnMut(&[u8], Value) -> Result<(), Error> + 'f
 /// [`Error::Malformed`] for invalid JSON or a non-object, [`Error::TooDeep`] past `max_depth`,
 /// [`Error::DuplicateMember`] for a repeated name in any object.
 pub(crate) fn scan_object(input: &[u8], max_depth: usize, on_member: &mut MemberFn<'_>) -> Result<(), Error> {
-    let mut sc = Scanner {
-        s: input,
-        pos: 0,
-        max_depth,
-        inline: [Key::default(); INLINE_KEYS],
-        inline_len: 0,
-        spill: Vec::new(),
-    };
+    let mut held: Option<Error> = None;
+    scan_object_inner(input, max_depth, on_member, &mut held).map_err(|f| f.into_error(held))
+}
+
+fn scan_object_inner(
+    input: &[u8],
+    max_depth: usize,
+    on_member: &mut MemberFn<'_>,
+    held: &mut Option<Error>,
+) -> Result<(), Fail> {
+    let mut sc =
+        Scanner { s: input, pos: 0, max_depth, inline: [Key::default(); INLINE_KEYS], inline_len: 0, spill: Vec::new() };
     sc.ws();
     if sc.peek() != Some(b'{') {
-        return Err(err_json());
+        return Err(Fail::Json);
     }
     let mut owned_name = String::new();
     sc.object(1, &mut |sc, key, v| {
         let raw = sc.s.get(key.start as usize..key.end as usize).unwrap_or_default();
-        if key.escaped {
+        let r = if key.escaped {
             owned_name.clear();
             owned_name.extend(Unescape::new(raw));
             on_member(owned_name.as_bytes(), v)
         } else {
             on_member(raw, v)
-        }
+        };
+        r.map_err(|e| {
+            *held = Some(e);
+            Fail::Callback
+        })
     })?;
     sc.ws();
     if sc.pos != input.len() {
-        return Err(err_json());
+        return Err(Fail::Json);
     }
     Ok(())
 }
@@ -508,6 +542,10 @@ pub(crate) fn str_of<'a>(input: &'a [u8], v: Value) -> Option<std::borrow::Cow<'
 /// The elements of a validated array value, each as a [`Value`] (elements nest no deeper than the
 /// array did, which was already bounded).
 pub(crate) fn array_elements(input: &[u8], v: Value) -> Result<Vec<Value>, Error> {
+    array_elements_inner(input, v).map_err(|f| f.into_error(None))
+}
+
+fn array_elements_inner(input: &[u8], v: Value) -> Result<Vec<Value>, Fail> {
     if v.kind != Kind::Array {
         return Err(err_json());
     }
@@ -543,6 +581,16 @@ pub(crate) fn for_each_str_element(
     v: Value,
     f: &mut dyn FnMut(&str, bool) -> Result<(), Error>,
 ) -> Result<(), Error> {
+    let mut held = None;
+    for_each_str_inner(input, v, f, &mut held).map_err(|x| x.into_error(held))
+}
+
+fn for_each_str_inner(
+    input: &[u8],
+    v: Value,
+    f: &mut dyn FnMut(&str, bool) -> Result<(), Error>,
+    held: &mut Option<Error>,
+) -> Result<(), Fail> {
     if v.kind != Kind::Array {
         return Err(err_json());
     }
@@ -555,6 +603,12 @@ pub(crate) fn for_each_str_element(
         inline_len: 0,
         spill: Vec::new(),
     };
+    let mut call = |s: &str, escaped: bool| {
+        f(s, escaped).map_err(|e| {
+            *held = Some(e);
+            Fail::Callback
+        })
+    };
     sc.ws();
     if sc.peek() == Some(b']') {
         return Ok(());
@@ -566,9 +620,9 @@ pub(crate) fn for_each_str_element(
         let raw = slice.get(e.start as usize..e.end as usize).ok_or_else(err_json)?;
         if escaped {
             let owned: String = Unescape::new(raw).collect();
-            f(&owned, true)?;
+            call(&owned, true)?;
         } else {
-            f(core::str::from_utf8(raw).map_err(|_| err_json())?, false)?;
+            call(core::str::from_utf8(raw).map_err(|_| err_json())?, false)?;
         }
         sc.ws();
         match sc.peek() {
