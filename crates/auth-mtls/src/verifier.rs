@@ -121,6 +121,7 @@ pub struct VerifierBuilder {
     crls: Vec<Vec<u8>>,
     revocation: Option<RevocationPolicy>,
     spiffe: bool,
+    spiffe_unbound: bool,
     policy: Option<Policy>,
     pins: Vec<([u8; 32], ScopeSet)>,
     usage: Usage,
@@ -186,6 +187,23 @@ impl VerifierBuilder {
         self.spiffe = true;
         self.anchors.extend(certs.into_iter().map(|c| (c, Some(trust_domain.to_owned()))));
         Ok(self)
+    }
+
+    /// Turns on SPIFFE X.509-SVID mode for the anchors added with
+    /// [`trust_anchors_pem`](Self::trust_anchors_pem) / [`trust_anchor_der`](Self::trust_anchor_der)
+    /// without binding them to a trust domain: every SVID rule applies and the SPIFFE ID becomes the
+    /// subject, and a chain to one of those anchors is accepted for any trust domain its SPIFFE ID
+    /// names. Anchors added with [`spiffe_trust_domain`](Self::spiffe_trust_domain) keep serving
+    /// only their own trust domain, and a leaf naming such a trust domain must chain to them.
+    ///
+    /// Use it when one CA serves exactly one trust domain anyway (the usual single-domain
+    /// deployment, or a command-line check); with several trust domains, prefer
+    /// `spiffe_trust_domain`, which stops one domain's CA from vouching for another domain's IDs.
+    #[must_use]
+    pub fn spiffe_any_trust_domain(mut self) -> Self {
+        self.spiffe = true;
+        self.spiffe_unbound = true;
+        self
     }
 
     /// Adds intermediate CA certificates from PEM, used for path building besides those the client
@@ -314,7 +332,7 @@ impl VerifierBuilder {
         {
             return Err(ConfigError::error("config_too_large", "too many anchors, intermediates or CRLs"));
         }
-        if self.spiffe && self.anchors.iter().any(|(_, td)| td.is_none()) {
+        if self.spiffe && !self.spiffe_unbound && self.anchors.iter().any(|(_, td)| td.is_none()) {
             return Err(ConfigError::error(
                 "spiffe_anchor_without_trust_domain",
                 "in SPIFFE mode every anchor must belong to a trust domain",
@@ -354,6 +372,7 @@ impl VerifierBuilder {
             crls,
             revocation: self.revocation.unwrap_or(RevocationPolicy::strict()),
             spiffe: self.spiffe,
+            spiffe_unbound: self.spiffe_unbound,
             policy,
             pins,
             usage: self.usage,
@@ -371,6 +390,8 @@ pub struct Verifier {
     crls: Vec<CertRevocationList<'static>>,
     revocation: RevocationPolicy,
     spiffe: bool,
+    /// SPIFFE mode also accepts anchors bound to no trust domain, for any trust domain not mapped.
+    spiffe_unbound: bool,
     trust_domains: HashSet<String>,
     policy: Policy,
     pins: HashMap<[u8; 32], ScopeSet>,
@@ -507,8 +528,11 @@ impl Verifier {
                 .and_then(|i| self.meta.get(i))
                 .and_then(|m| m.trust_domain.as_deref())
         };
+        let unmapped_spiffe = self.spiffe && self.spiffe_unbound && trust_domain.is_none();
         let in_trust_domain = |path: &webpki::VerifiedPath<'_>| match trust_domain {
             Some(td) if anchor_td(path.anchor()) != Some(td) => Err(webpki::Error::UnknownIssuer),
+            // With unbound anchors, an ID in an unmapped trust domain may chain only to one of them.
+            None if unmapped_spiffe && anchor_td(path.anchor()).is_some() => Err(webpki::Error::UnknownIssuer),
             _ => Ok(()),
         };
         let path = ee
@@ -535,7 +559,7 @@ impl Verifier {
             None => None,
             Some(id) => {
                 let id = id?;
-                if !trust_domain_known {
+                if !trust_domain_known && !self.spiffe_unbound {
                     return Err(Error::Spiffe(SpiffeViolation::UnknownTrustDomain));
                 }
                 spiffe::check_leaf_rules(&info)?;

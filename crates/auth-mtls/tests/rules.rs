@@ -629,3 +629,37 @@ fn verifier_is_shareable_across_threads() {
         assert_eq!(h.join().unwrap().unwrap(), "t");
     }
 }
+
+#[test]
+fn spiffe_any_trust_domain_with_plain_anchors() {
+    let single = Pki::p256("Single");
+    let prod = Pki::p256("Prod");
+    let v = Verifier::builder()
+        .spiffe_any_trust_domain()
+        .trust_anchors_pem(single.root_pem().as_bytes())
+        .unwrap()
+        .spiffe_trust_domain("prod.example", prod.root_pem().as_bytes())
+        .unwrap()
+        .allow_any_trusted(scopes("svc"))
+        .build()
+        .unwrap();
+    assert!(v.spiffe_mode());
+    // Any trust domain chains to the unbound anchor, with the SPIFFE ID as subject.
+    let svid = single.leaf(&LeafSpec::spiffe("spiffe://team.example/ns/a/sa/b"));
+    let c = v.verify_chain(&svid.chain(), NOW).unwrap();
+    assert_eq!(c.subject(), "spiffe://team.example/ns/a/sa/b");
+    assert_eq!(c.spiffe_id().map(|i| i.as_str().to_owned()).as_deref(), Some("spiffe://team.example/ns/a/sa/b"));
+    // Every SVID rule still applies.
+    let not_svid = single.leaf(&LeafSpec::client("alice"));
+    assert_eq!(reason(v.verify_chain(&not_svid.chain(), NOW)), (401, "spiffe_uri_san_count"));
+    let root_id = single.leaf(&LeafSpec::spiffe("spiffe://team.example"));
+    assert_eq!(reason(v.verify_chain(&root_id.chain(), NOW)), (401, "spiffe_root_id"));
+    // A mapped trust domain is served only by its own anchors...
+    let impostor = single.leaf(&LeafSpec::spiffe("spiffe://prod.example/ns/pay/sa/api"));
+    assert_eq!(reason(v.verify_chain(&impostor.chain(), NOW)), (401, "unknown_issuer"));
+    let real = prod.leaf(&LeafSpec::spiffe("spiffe://prod.example/ns/pay/sa/api"));
+    assert!(v.verify_chain(&real.chain(), NOW).is_ok());
+    // ...and a mapped domain's CA cannot vouch for unmapped domains.
+    let stray = prod.leaf(&LeafSpec::spiffe("spiffe://team.example/x"));
+    assert_eq!(reason(v.verify_chain(&stray.chain(), NOW)), (401, "unknown_issuer"));
+}
