@@ -4,6 +4,11 @@
 // A command-line front end prints its verdicts.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
+
 pub mod apikey;
 pub mod cli;
 pub mod demo;
