@@ -332,10 +332,10 @@ impl<'a> Scanner<'a> {
     }
 
     /// Parses an object, calling `on_member` for each of its own members (not nested ones).
-    fn object(
+    fn object<F: FnMut(&Self, Key, Value) -> Result<(), Fail>>(
         &mut self,
         depth: usize,
-        on_member: &mut dyn FnMut(&Self, Key, Value) -> Result<(), Fail>,
+        on_member: &mut F,
     ) -> Result<(), Fail> {
         if depth > self.max_depth {
             return Err(Fail::Deep);
@@ -406,24 +406,26 @@ fn hex_val(d: u8) -> Option<u32> {
     }
 }
 
-/// A callback receiving each top-level member's (unescaped) name and value.
-pub(crate) type MemberFn<'f> = dyn FnMut(&[u8], Value) -> Result<(), Error> + 'f;
-
 /// Scans `input` as one JSON object (surrounding whitespace allowed), calling `on_member(name, raw
 /// name bytes, value)` for each top-level member, with names unescaped only when they contain escapes.
 ///
 /// # Errors
 /// [`Error::Malformed`] for invalid JSON or a non-object, [`Error::TooDeep`] past `max_depth`,
 /// [`Error::DuplicateMember`] for a repeated name in any object.
-pub(crate) fn scan_object(input: &[u8], max_depth: usize, on_member: &mut MemberFn<'_>) -> Result<(), Error> {
+pub(crate) fn scan_object<F: FnMut(&[u8], Value) -> Result<(), Error>>(
+    input: &[u8],
+    max_depth: usize,
+    on_member: &mut F,
+) -> Result<(), Error> {
     let mut held: Option<Error> = None;
     scan_object_inner(input, max_depth, on_member, &mut held).map_err(|f| f.into_error(held))
 }
 
-fn scan_object_inner(
+#[inline]
+fn scan_object_inner<F: FnMut(&[u8], Value) -> Result<(), Error>>(
     input: &[u8],
     max_depth: usize,
-    on_member: &mut MemberFn<'_>,
+    on_member: &mut F,
     held: &mut Option<Error>,
 ) -> Result<(), Fail> {
     let mut sc =
@@ -536,6 +538,18 @@ pub(crate) fn str_of<'a>(input: &'a [u8], v: Value) -> Option<std::borrow::Cow<'
         Some(std::borrow::Cow::Owned(Unescape::new(raw).collect()))
     } else {
         core::str::from_utf8(raw).ok().map(std::borrow::Cow::Borrowed)
+    }
+}
+
+/// The bytes of a validated string value: borrowed when it has no escapes (no UTF-8 re-check needed
+/// for comparisons).
+pub(crate) fn bytes_of<'a>(input: &'a [u8], v: Value) -> Option<std::borrow::Cow<'a, [u8]>> {
+    let Kind::Str { escaped } = v.kind else { return None };
+    let raw = input.get(v.start as usize..v.end as usize)?;
+    if escaped {
+        Some(std::borrow::Cow::Owned(Unescape::new(raw).collect::<String>().into_bytes()))
+    } else {
+        Some(std::borrow::Cow::Borrowed(raw))
     }
 }
 

@@ -47,6 +47,14 @@ impl Text {
         }
     }
 
+    /// The bytes (valid UTF-8: the scanner checked every string holding non-ASCII bytes).
+    pub(crate) fn bytes<'a>(&'a self, buf: &'a [u8]) -> &'a [u8] {
+        match self {
+            Self::Span(s, e) => buf.get(*s as usize..*e as usize).unwrap_or_default(),
+            Self::Owned(s) => s.as_bytes(),
+        }
+    }
+
     pub(crate) fn get<'a>(&'a self, buf: &'a [u8]) -> &'a str {
         match self {
             Self::Span(s, e) => {
@@ -66,6 +74,60 @@ pub(crate) struct HeaderInfo {
     pub(crate) cty: Option<Text>,
     /// The header `jwk` object span (used only by DPoP proofs; never trusted for ordinary tokens).
     pub(crate) jwk: Option<(u32, u32)>,
+    /// No `crit`, no `b64`, no nested object or array: the parse does not depend on the policy, so
+    /// it may be memoized (see [`HeaderCache`]).
+    pub(crate) cacheable: bool,
+}
+
+/// How many distinct protected headers a [`KeySet`] memoizes.
+pub(crate) const HEADER_CACHE_SLOTS: usize = 8;
+
+/// Memoized protected headers of tokens that verified against a key set: the header segment, its
+/// decoded JSON and its parse. Filled only after a signature verified (so only the issuer's own
+/// headers get in), only with policy-independent headers, at most [`HEADER_CACHE_SLOTS`] of them,
+/// never evicted. Lock-free reads (`OnceLock`).
+#[derive(Default)]
+pub(crate) struct HeaderCache {
+    slots: [std::sync::OnceLock<CachedHeader>; HEADER_CACHE_SLOTS],
+}
+
+struct CachedHeader {
+    segment: Box<[u8]>,
+    json: Box<[u8]>,
+    info: HeaderInfo,
+}
+
+impl core::fmt::Debug for HeaderCache {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let used = self.slots.iter().filter(|s| s.get().is_some()).count();
+        f.debug_struct("HeaderCache").field("used", &used).finish()
+    }
+}
+
+impl HeaderCache {
+    fn get(&self, segment: &[u8]) -> Option<&CachedHeader> {
+        for slot in &self.slots {
+            match slot.get() {
+                Some(c) if *c.segment == *segment => return Some(c),
+                Some(_) => {}
+                None => return None,
+            }
+        }
+        None
+    }
+
+    fn insert(&self, segment: &[u8], json: &[u8], info: &HeaderInfo) {
+        for slot in &self.slots {
+            match slot.get() {
+                Some(c) if *c.segment == *segment => return,
+                Some(_) => {}
+                None => {
+                    let _ = slot.set(CachedHeader { segment: segment.into(), json: json.into(), info: info.clone() });
+                    return;
+                }
+            }
+        }
+    }
 }
 
 /// Header parameter names registered by RFC 7515/7516/7797/8555/9449 that must not appear in `crit`.
@@ -80,8 +142,12 @@ pub(crate) fn parse_header(src: &[u8], depth: usize, understood_crit: &[String])
     let (mut kid, mut typ, mut cty, mut jwk, mut crit) = (None, None, None, None, None);
     let mut is_jwe = false;
     let mut unencoded = false;
+    let mut cacheable = true;
     let bad = || Error::Malformed(Malformed::Header);
     json::scan_object(src, depth, &mut |name, v| {
+        if matches!(v.kind, Kind::Object | Kind::Array) {
+            cacheable = false;
+        }
         match name {
             b"alg" => {
                 let s = json::str_of(src, v).ok_or_else(bad)?;
@@ -91,11 +157,14 @@ pub(crate) fn parse_header(src: &[u8], depth: usize, understood_crit: &[String])
             b"typ" => typ = Some(Text::from_value(src, v, 0).ok_or_else(bad)?),
             b"cty" => cty = Some(Text::from_value(src, v, 0).ok_or_else(bad)?),
             b"crit" => crit = Some(v),
-            b"b64" => match v.kind {
-                Kind::Bool(true) => {}
-                Kind::Bool(false) => unencoded = true,
-                _ => return Err(bad()),
-            },
+            b"b64" => {
+                cacheable = false;
+                match v.kind {
+                    Kind::Bool(true) => {}
+                    Kind::Bool(false) => unencoded = true,
+                    _ => return Err(bad()),
+                }
+            }
             b"enc" => is_jwe = true,
             b"jwk" => {
                 if v.kind != Kind::Object {
@@ -118,7 +187,8 @@ pub(crate) fn parse_header(src: &[u8], depth: usize, understood_crit: &[String])
         return Err(Error::UnencodedPayload);
     }
     let alg = alg.ok_or_else(bad)??;
-    Ok(HeaderInfo { alg, kid, typ, cty, jwk })
+    let cacheable = cacheable && crit.is_none();
+    Ok(HeaderInfo { alg, kid, typ, cty, jwk, cacheable })
 }
 
 fn check_crit(src: &[u8], crit: json::Value, understood: &[String]) -> Result<(), Error> {
@@ -172,9 +242,7 @@ pub(crate) fn split<'t>(token: &'t [u8], limits: &Limits) -> Result<Parts<'t>, E
     }
     // The first separator ends the (short) header, the last one starts the (short) signature; the
     // payload between them must hold no other (memchr-backed search).
-    let d1 = token.iter().position(|b| *b == b'.');
-    let d2 = token.iter().rposition(|b| *b == b'.');
-    let (Some(d1), Some(d2)) = (d1, d2) else { return Err(Malformed::Segments.into()) };
+    let (Some(d1), Some(d2)) = (first_dot(token), last_dot(token)) else { return Err(Malformed::Segments.into()) };
     if d1 == d2 || token.get(d1 + 1..d2).is_some_and(|middle| middle.contains(&b'.')) {
         return match token.iter().filter(|b| **b == b'.').count() {
             4 => Err(Error::JweNotSupported),
@@ -194,6 +262,42 @@ pub(crate) fn split<'t>(token: &'t [u8], limits: &Limits) -> Result<Parts<'t>, E
         return Err(Error::TooLarge);
     }
     Ok(Parts { header, payload, signing_input, signature })
+}
+
+const DOTS: u64 = 0x2e2e_2e2e_2e2e_2e2e;
+const LOW: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Whether any byte of `w` is `.` (the classic SWAR zero-byte test on `w ^ "........"`).
+const fn has_dot(w: u64) -> bool {
+    let x = w ^ DOTS;
+    x.wrapping_sub(LOW) & !x & HIGH != 0
+}
+
+/// The index of the first `.`, eight bytes at a time.
+fn first_dot(s: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    for chunk in s.chunks_exact(8) {
+        let w = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).ok()?);
+        if has_dot(w) {
+            break;
+        }
+        i += 8;
+    }
+    s.get(i..)?.iter().position(|b| *b == b'.').map(|p| p + i)
+}
+
+/// The index of the last `.`, eight bytes at a time from the end.
+fn last_dot(s: &[u8]) -> Option<usize> {
+    let mut end = s.len();
+    for chunk in s.rchunks_exact(8) {
+        let w = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).ok()?);
+        if has_dot(w) {
+            break;
+        }
+        end -= 8;
+    }
+    s.get(..end)?.iter().rposition(|b| *b == b'.')
 }
 
 /// What [`verify_jws`] needs from a policy.
@@ -269,15 +373,26 @@ impl VerifiedJws {
 /// Any structural, header, key-selection or signature [`Error`].
 pub fn verify_jws(token: &[u8], keys: &KeySet, policy: &JwsPolicy) -> Result<VerifiedJws, Error> {
     let parts = split(token, &policy.limits)?;
-    let header_len = b64::decoded_len(parts.header.len()).ok_or(Malformed::Base64)?;
     let payload_len = b64::decoded_len(parts.payload.len()).ok_or(Malformed::Base64)?;
-    let mut buf = Vec::with_capacity(header_len + payload_len);
-    b64::decode_public_into(parts.header, &mut buf).map_err(|_| Malformed::Base64)?;
-    let header = parse_header(&buf, policy.limits.max_json_depth, &policy.understood_crit)?;
+    let cache = keys.header_cache();
+    let (mut buf, header, cached) = match cache.get(parts.header) {
+        Some(hit) => {
+            let mut buf = Vec::with_capacity(hit.json.len() + payload_len);
+            buf.extend_from_slice(&hit.json);
+            (buf, hit.info.clone(), true)
+        }
+        None => {
+            let header_len = b64::decoded_len(parts.header.len()).ok_or(Malformed::Base64)?;
+            let mut buf = Vec::with_capacity(header_len + payload_len);
+            b64::decode_public_into(parts.header, &mut buf).map_err(|_| Malformed::Base64)?;
+            let header = parse_header(&buf, policy.limits.max_json_depth, &policy.understood_crit)?;
+            (buf, header, false)
+        }
+    };
     if !policy.algorithms.contains(header.alg) {
         return Err(Error::AlgorithmNotAllowed);
     }
-    let kid = header.kid.as_ref().map(|t| t.get(&buf));
+    let kid = header.kid.as_ref().map(|t| t.bytes(&buf));
     match keys.select(kid, header.alg, policy.max_key_tries.max(1))? {
         Candidates::One(k) => k.verify_segment(header.alg, parts.signing_input, parts.signature)?,
         Candidates::Many(ks) => {
@@ -286,6 +401,10 @@ pub fn verify_jws(token: &[u8], keys: &KeySet, policy: &JwsPolicy) -> Result<Ver
             }
         }
     }
+    if !cached && header.cacheable {
+        cache.insert(parts.header, &buf, &header);
+    }
+    let header_len = buf.len();
     b64::decode_public_into(parts.payload, &mut buf).map_err(|_| Malformed::Base64)?;
     Ok(VerifiedJws { buf, header_len, header })
 }
@@ -322,6 +441,14 @@ mod tests {
             Error::UnsupportedCrit
         );
         assert_eq!(hdr(r#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#).unwrap_err(), Error::JweNotSupported);
+    }
+
+    #[test]
+    fn dot_search() {
+        for s in [&b""[..], b".", b"abc", b"a.b", b"abcdefgh.ijklmnop.q", b"abcdefghijklmnopqrstuvwxyz.", b".abcdefghijklmnopqrstuvwxyz"] {
+            assert_eq!(first_dot(s), s.iter().position(|b| *b == b'.'), "{s:?}");
+            assert_eq!(last_dot(s), s.iter().rposition(|b| *b == b'.'), "{s:?}");
+        }
     }
 
     #[test]

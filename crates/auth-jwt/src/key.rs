@@ -562,10 +562,17 @@ pub struct SkippedKey {
 /// - without a `kid`: the keys bound to the token's `alg`. None: [`Error::NoMatchingKey`]; one: it is
 ///   used; several: [`Error::AmbiguousKey`], unless the policy opts in to trying each
 ///   ([`Policy::try_all_keys`](crate::Policy::try_all_keys)), bounded.
+///
+/// **Header memo.** A set remembers the protected headers of up to 8 distinct tokens that verified
+/// with it (only headers without `crit`, `b64` or nested values, whose parse cannot depend on the
+/// policy), so the hot path skips decoding and parsing a header it has already seen from the
+/// issuer. Reads are lock-free; nothing is ever evicted; rebuilding the set (for example after a JWK
+/// Set refresh) starts afresh.
 #[derive(Debug, Default)]
 pub struct KeySet {
     keys: Vec<Key>,
     skipped: Vec<SkippedKey>,
+    headers: crate::jws::HeaderCache,
 }
 
 impl KeySet {
@@ -578,7 +585,7 @@ impl KeySet {
     /// A set of one key.
     #[must_use]
     pub fn single(key: Key) -> Self {
-        Self { keys: vec![key], skipped: Vec::new() }
+        Self { keys: vec![key], ..Self::default() }
     }
 
     /// Parses a JWK Set (`{"keys": [...]}`, RFC 7517 §5).
@@ -681,11 +688,15 @@ impl KeySet {
         self.keys.is_empty()
     }
 
+    pub(crate) fn header_cache(&self) -> &crate::jws::HeaderCache {
+        &self.headers
+    }
+
     /// The candidate keys for a token, per the selection rules in the type docs. `max_tries` is 1 unless
     /// the policy allows trying several keys.
-    pub(crate) fn select(&self, kid: Option<&str>, alg: Algorithm, max_tries: usize) -> Result<Candidates<'_>, Error> {
+    pub(crate) fn select(&self, kid: Option<&[u8]>, alg: Algorithm, max_tries: usize) -> Result<Candidates<'_>, Error> {
         if let Some(kid) = kid {
-            if let Some(k) = self.keys.iter().find(|k| k.kid() == Some(kid)) {
+            if let Some(k) = self.keys.iter().find(|k| k.kid().map(str::as_bytes) == Some(kid)) {
                 return if k.algs.contains(alg) { Ok(Candidates::One(k)) } else { Err(Error::AlgorithmNotAllowed) };
             }
             if !self.keys.iter().any(|k| k.kid.is_none()) {
@@ -786,9 +797,9 @@ mod tests {
         let ed = Key::from_jwk(format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{x}"}}"#).as_bytes()).unwrap();
         assert_eq!(set.add(ed).unwrap_err(), Error::InvalidKey(KeyProblem::MixedKeySet));
         set.add(h("b")).unwrap();
-        assert!(matches!(set.select(Some("a"), Algorithm::HS256, 1), Ok(Candidates::One(_))));
-        assert_eq!(set.select(Some("zz"), Algorithm::HS256, 1).err(), Some(Error::UnknownKey));
-        assert_eq!(set.select(Some("a"), Algorithm::HS384, 1).err(), Some(Error::AlgorithmNotAllowed));
+        assert!(matches!(set.select(Some(b"a"), Algorithm::HS256, 1), Ok(Candidates::One(_))));
+        assert_eq!(set.select(Some(b"zz"), Algorithm::HS256, 1).err(), Some(Error::UnknownKey));
+        assert_eq!(set.select(Some(b"a"), Algorithm::HS384, 1).err(), Some(Error::AlgorithmNotAllowed));
         assert_eq!(set.select(None, Algorithm::HS256, 1).err(), Some(Error::AmbiguousKey));
         assert!(matches!(set.select(None, Algorithm::HS256, 2), Ok(Candidates::Many(v)) if v.len() == 2));
         assert_eq!(set.select(None, Algorithm::HS512, 4).err(), Some(Error::NoMatchingKey));

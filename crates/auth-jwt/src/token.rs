@@ -66,14 +66,14 @@ fn parse_registered(payload: &[u8], offset: u32, depth: usize) -> Result<Registe
                 r.aud = Some(v);
             }
             b"scope" => {
-                let s = json::str_of(payload, v).ok_or_else(|| Error::invalid("scope"))?;
+                let s = json::bytes_of(payload, v).ok_or_else(|| Error::invalid("scope"))?;
                 check_scope_string(&s).ok_or_else(|| Error::invalid("scope"))?;
                 r.scope = Some(v);
             }
             b"scp" => {
                 match v.kind {
                     Kind::Str { .. } => {
-                        let s = json::str_of(payload, v).ok_or_else(|| Error::invalid("scp"))?;
+                        let s = json::bytes_of(payload, v).ok_or_else(|| Error::invalid("scp"))?;
                         check_scope_string(&s).ok_or_else(|| Error::invalid("scp"))?;
                     }
                     Kind::Array => {
@@ -125,9 +125,9 @@ fn scope_token_ok(t: &str) -> bool {
 
 /// RFC 6749 §3.3 scope list in one pass: tokens of scope characters separated by single spaces, none
 /// empty, at most [`MAX_SCOPES`] tokens of at most [`MAX_SCOPE_LEN`] bytes.
-fn check_scope_string(s: &str) -> Option<()> {
+fn check_scope_string(s: &[u8]) -> Option<()> {
     let (mut tokens, mut run) = (0usize, 0usize);
-    for b in s.bytes() {
+    for &b in s {
         match b {
             b' ' if run > 0 => run = 0,
             0x21 | 0x23..=0x5B | 0x5D..=0x7E => {
@@ -232,8 +232,8 @@ impl VerifiedToken {
         }
         // Issuer: exact, one of.
         if !p.issuers.is_empty() {
-            let iss = self.issuer().ok_or_else(|| Error::missing("iss"))?;
-            if !p.issuers.iter().any(|i| i == iss) {
+            let iss = self.reg.iss.as_ref().ok_or_else(|| Error::missing("iss"))?.bytes(&self.jws.buf);
+            if !p.issuers.iter().any(|i| i.as_bytes() == iss) {
                 return Err(Error::InvalidIssuer);
             }
         }
@@ -244,7 +244,7 @@ impl VerifiedToken {
             Some(_) if p.audiences.is_empty() => return Err(Error::InvalidAudience),
             Some(v) => {
                 let mut hit = false;
-                self.for_each_aud(v, &mut |a| hit |= p.audiences.iter().any(|x| x == a))?;
+                self.for_each_aud(v, &mut |a| hit |= p.audiences.iter().any(|x| x.as_bytes() == a))?;
                 if !hit {
                     return Err(Error::InvalidAudience);
                 }
@@ -259,7 +259,7 @@ impl VerifiedToken {
         for name in &p.required_claims {
             self.require_present(name)?;
         }
-        if self.reg.sub.as_ref().is_some_and(|s| s.get(&self.jws.buf).is_empty()) {
+        if self.reg.sub.as_ref().is_some_and(|s| s.bytes(&self.jws.buf).is_empty()) {
             return Err(Error::invalid("sub"));
         }
         // Scopes.
@@ -267,7 +267,7 @@ impl VerifiedToken {
             let mut missing = false;
             for r in p.required_scopes.iter() {
                 let mut found = false;
-                self.for_each_scope(&mut |s| found |= s == r)?;
+                self.for_each_scope(&mut |s| found |= s == r.as_bytes())?;
                 missing |= !found;
             }
             if missing {
@@ -308,32 +308,32 @@ impl VerifiedToken {
         if found { Ok(()) } else { Err(Error::MissingClaim { claim: Cow::Owned(name.to_owned()) }) }
     }
 
-    fn for_each_aud(&self, v: json::Value, f: &mut dyn FnMut(&str)) -> Result<(), Error> {
+    fn for_each_aud(&self, v: json::Value, f: &mut dyn FnMut(&[u8])) -> Result<(), Error> {
         let buf = &self.jws.buf;
         match v.kind {
             Kind::Str { .. } => {
-                let s = json::str_of(buf, v).ok_or_else(|| Error::invalid("aud"))?;
+                let s = json::bytes_of(buf, v).ok_or_else(|| Error::invalid("aud"))?;
                 f(&s);
                 Ok(())
             }
             _ => json::for_each_str_element(buf, v, &mut |s, _| {
-                f(s);
+                f(s.as_bytes());
                 Ok(())
             })
             .map_err(|_| Error::invalid("aud")),
         }
     }
 
-    fn for_each_scope(&self, f: &mut dyn FnMut(&str)) -> Result<(), Error> {
+    fn for_each_scope(&self, f: &mut dyn FnMut(&[u8])) -> Result<(), Error> {
         let buf = &self.jws.buf;
         for v in [self.reg.scope, self.reg.scp].into_iter().flatten() {
             match v.kind {
                 Kind::Str { .. } => {
-                    let s = json::str_of(buf, v).ok_or_else(|| Error::invalid("scope"))?;
-                    s.split(' ').filter(|t| !t.is_empty()).for_each(&mut *f);
+                    let s = json::bytes_of(buf, v).ok_or_else(|| Error::invalid("scope"))?;
+                    s.split(|b| *b == b' ').filter(|t| !t.is_empty()).for_each(&mut *f);
                 }
                 _ => json::for_each_str_element(buf, v, &mut |s, _| {
-                    f(s);
+                    f(s.as_bytes());
                     Ok(())
                 })
                 .map_err(|_| Error::invalid("scp"))?,
@@ -423,7 +423,7 @@ impl VerifiedToken {
     pub fn audiences(&self) -> Vec<String> {
         let mut out = Vec::new();
         if let Some(v) = self.reg.aud {
-            let _ = self.for_each_aud(v, &mut |a| out.push(a.to_owned()));
+            let _ = self.for_each_aud(v, &mut |a| out.push(String::from_utf8_lossy(a).into_owned()));
         }
         out
     }
@@ -450,7 +450,7 @@ impl VerifiedToken {
     #[must_use]
     pub fn scopes(&self) -> ScopeSet {
         let mut all: Vec<String> = Vec::new();
-        let _ = self.for_each_scope(&mut |s| all.push(s.to_owned()));
+        let _ = self.for_each_scope(&mut |s| all.push(String::from_utf8_lossy(s).into_owned()));
         // Every token was validated during verification.
         ScopeSet::from_tokens(all.iter().map(String::as_str)).unwrap_or_default()
     }
@@ -570,13 +570,13 @@ mod tests {
     #[test]
     fn scope_strings_follow_rfc6749() {
         for ok in ["", "read", "read write", "a:b c/d", &"s".repeat(MAX_SCOPE_LEN)] {
-            assert!(check_scope_string(ok).is_some(), "{ok:?}");
+            assert!(check_scope_string(ok.as_bytes()).is_some(), "{ok:?}");
         }
         let too_long = "s".repeat(MAX_SCOPE_LEN + 1);
         let too_many = vec!["s"; MAX_SCOPES + 1].join(" ");
         for bad in [" read", "read ", "read  write", " ", "re\"ad", "re\\ad", "lecture:é", "a\tb", &too_long, &too_many]
         {
-            assert!(check_scope_string(bad).is_none(), "{bad:?}");
+            assert!(check_scope_string(bad.as_bytes()).is_none(), "{bad:?}");
         }
     }
 }
