@@ -15,6 +15,35 @@
 //! here reads a clock, a file or the environment. Failures are one [`Error`] enum that implements
 //! [`auth_core::Reject`] (status, RFC 6750 code, stable reason). MACs are compared in constant time.
 //!
+//! ## API at a glance
+//!
+//! | scheme | prepared verifier | verify |
+//! | --- | --- | --- |
+//! | signed request | [`SignedRequestVerifier::new`]`(`[`KeyStore`]`)`, `.with_window(secs)` | `verify(&RequestView, now, &guard) -> SignedRequestVerified` |
+//! | Stripe | [`Stripe::new`]`(`[`Secrets`]`)`, `.with_tolerance(secs)` | `verify(header, body, now)` / `verify_request(&RequestView, now)` |
+//! | GitHub | [`GitHub::new`]`(Secrets)` | `verify(header, body)` / `verify_request` |
+//! | Slack | [`Slack::new`]`(Secrets)`, `.with_tolerance(secs)` | `verify(ts, sig, body, now)` / `verify_request` |
+//! | Standard Webhooks / Svix | [`StandardWebhooks::from_whsec`]`(&["whsec_…"])` | `verify(id, ts, sig, body, now, &guard)` / `verify_request` |
+//! | Shopify | [`Shopify::new`]`(Secrets)` | `verify(header, body)` / `verify_request` |
+//! | Twilio | [`Twilio::new`]`(&[auth_token])` | `verify(url, params, sig)` / `verify_form(url, body, sig)` / `verify_request(url, &RequestView)` |
+//! | AWS SigV4 | [`SigV4Verifier::new`]`().with_credential(akid, secret, token)`, pins | `verify(&RequestView, now) -> SigV4Verified`; `explain` |
+//! | RFC 9421 | [`MessageVerifier::new`]`(`[`SignatureKeys`]`, `[`Policy`]`)`; keys from JWK Sets | `verify_request(&RequestView, RequestContext, now, &guard)` / `verify_response` |
+//!
+//! Every `verify` returns [`Error`] on failure; `error.rejection()` gives the HTTP status, RFC 6750
+//! code and stable reason (`bad_signature`, `replayed`, `unknown_key`, `stale_timestamp`,
+//! `future_timestamp`, `malformed_signature`, `missing_header`, `expired`, …). The verified values
+//! convert into an [`auth_core::Identity`] with `.identity()`.
+//!
+//! ## Limits and defaults
+//!
+//! Each limit is a documented constant beside the code that enforces it: secrets per key id
+//! ([`keys::MAX_SECRETS_PER_KEY`]), secret length ([`keys::MAX_SECRET_LEN`]), the signed-request window
+//! ([`signed::DEFAULT_WINDOW_SECS`]) and nonce bounds ([`signed::MIN_NONCE_LEN`],
+//! [`signed::MAX_NONCE_LEN`]), webhook tolerance ([`webhook::DEFAULT_TOLERANCE_SECS`]) and signature
+//! list sizes ([`webhook::MAX_SIGNATURES`]), SigV4 skew and presigned expiry
+//! ([`sigv4::DEFAULT_MAX_SKEW_SECS`], [`sigv4::MAX_PRESIGNED_EXPIRES_SECS`]) and request sizes, RFC 9421
+//! signature and component counts ([`rfc9421::MAX_SIGNATURES`], [`rfc9421::MAX_COMPONENTS`]).
+//!
 //! ## Example
 //!
 //! ```

@@ -65,6 +65,8 @@ pub const MAX_CANONICAL_REQUEST_LEN: usize = 64 * 1024;
 
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 const UNSIGNED: &str = "UNSIGNED-PAYLOAD";
+/// SHA-256 of the empty string, the payload hash of every body-less request.
+const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 /// How the canonical URI is formed from the path as received.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -182,7 +184,7 @@ struct Scope<'p> {
 }
 
 fn split_credential(credential: &str) -> Result<Scope<'_>, Error> {
-    let mut parts = credential.split('/');
+    let mut parts = bsplit(credential, b'/');
     let (Some(akid), Some(date), Some(region), Some(service), Some(term), None) =
         (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
     else {
@@ -442,7 +444,7 @@ impl SigV4Verifier {
         let auth = opt(&h, "authorization")?;
         let q = req.query().unwrap_or("");
         let mut qp = QueryParams::default();
-        for (name, value) in q.split('&').filter(|s| !s.is_empty()).map(split_pair) {
+        for (name, value) in bsplit(q, b'&').filter(|s| !s.is_empty()).map(split_pair) {
             qp.take(name, value)?;
         }
         let presigned = qp.signature.is_some();
@@ -456,9 +458,9 @@ impl SigV4Verifier {
                 return Err(Error::Unsupported("unsupported_algorithm"));
             }
             let (mut c, mut s, mut sig) = (None, None, None);
-            for part in rest.split(',') {
+            for part in bsplit(rest, b',') {
                 let part = part.trim_matches(' ');
-                let (k, v) = part.split_once('=').ok_or(Error::MalformedHeader("authorization"))?;
+                let (k, v) = bsplit_once(part, b'=').ok_or(Error::MalformedHeader("authorization"))?;
                 let slot = match k {
                     "Credential" => &mut c,
                     "SignedHeaders" => &mut s,
@@ -504,13 +506,12 @@ impl SigV4Verifier {
         };
         let signature = hex_lower_exact::<32>(signature.as_bytes())?;
         let date = parse_amz_date(&amz_date)?;
-        split_credential(&credential)?;
         // Signed headers: lowercase, strictly sorted, unique, including host (and x-amz-date for the
         // header form).
         let mut prev: Option<&str> = None;
         let (mut has_host, mut has_date) = (false, false);
         let mut count = 0usize;
-        for name in signed_headers.split(';') {
+        for name in bsplit(&signed_headers, b';') {
             count += 1;
             if count > MAX_SIGNED_HEADERS {
                 return Err(Error::TooLarge);
@@ -543,17 +544,21 @@ impl SigV4Verifier {
         let mut out = String::with_capacity(512);
         out.push_str(req.method());
         out.push('\n');
-        let path = req.path();
+        let (path, query) = match bsplit_once(req.target(), b'?') {
+            Some((p, q)) => (p, q),
+            None => (req.target(), ""),
+        };
         let path = if path.is_empty() { "/" } else { path };
         match self.effective_mode(service) {
             UriMode::S3 => encode_once(path.as_bytes(), true, &mut out)?,
             UriMode::EncodeWithoutNormalizing => encode_raw(path.as_bytes(), true, &mut out),
+            UriMode::Standard | UriMode::Auto if is_normal(path) => encode_raw(path.as_bytes(), true, &mut out),
             UriMode::Standard | UriMode::Auto => encode_raw(normalize_path(path).as_bytes(), true, &mut out),
         }
         out.push('\n');
         // Query.
         let mut params: Vec<(String, String)> = Vec::new();
-        for (name, value) in req.query().unwrap_or("").split('&').filter(|s| !s.is_empty()).map(split_pair) {
+        for (name, value) in bsplit(query, b'&').filter(|s| !s.is_empty()).map(split_pair) {
             if params.len() >= MAX_QUERY_PARAMS {
                 return Err(Error::TooLarge);
             }
@@ -580,7 +585,7 @@ impl SigV4Verifier {
         out.push('\n');
         // Headers.
         let h = req.headers();
-        for name in p.signed_headers.split(';') {
+        for name in bsplit(&p.signed_headers, b';') {
             out.push_str(name);
             out.push(':');
             let mut any = false;
@@ -630,6 +635,7 @@ impl SigV4Verifier {
                 push_hex(&claimed, out);
             }
             None if p.presigned && self.effective_mode(service) == UriMode::S3 => out.push_str(UNSIGNED),
+            None if req.body().is_empty() => out.push_str(EMPTY_SHA256),
             None => push_hex(digest::digest(&digest::SHA256, req.body()).as_ref(), out),
         }
         Ok(())
@@ -666,7 +672,7 @@ impl<'a> QueryParams<'a> {
             "X-Amz-Security-Token" => &mut self.token,
             _ => return Ok(()),
         };
-        let v = if value.contains('%') { Cow::Owned(decode(value)?) } else { Cow::Borrowed(value) };
+        let v = if value.as_bytes().contains(&b'%') { Cow::Owned(decode(value)?) } else { Cow::Borrowed(value) };
         if slot.replace(v).is_some() {
             return Err(Error::MalformedHeader("repeated X-Amz-* query parameter"));
         }
@@ -674,8 +680,34 @@ impl<'a> QueryParams<'a> {
     }
 }
 
+/// Splits `s` at every ASCII byte `b` (cheaper than a `char` pattern on short inputs; an ASCII byte is
+/// always a character boundary).
+fn bsplit(s: &str, b: u8) -> impl Iterator<Item = &str> {
+    let mut start = Some(0usize);
+    core::iter::from_fn(move || {
+        let from = start?;
+        let rest = s.as_bytes().get(from..)?;
+        match rest.iter().position(|&c| c == b) {
+            Some(i) => {
+                start = Some(from + i + 1);
+                s.get(from..from + i)
+            }
+            None => {
+                start = None;
+                s.get(from..)
+            }
+        }
+    })
+}
+
+/// Splits `s` at the first ASCII byte `b`.
+fn bsplit_once(s: &str, b: u8) -> Option<(&str, &str)> {
+    let i = s.as_bytes().iter().position(|&c| c == b)?;
+    Some((s.get(..i)?, s.get(i + 1..)?))
+}
+
 fn split_pair(s: &str) -> (&str, &str) {
-    s.split_once('=').unwrap_or((s, ""))
+    bsplit_once(s, b'=').unwrap_or((s, ""))
 }
 
 fn hexval(c: u8) -> Option<u8> {
@@ -759,6 +791,29 @@ fn encode_once(s: &[u8], keep_slash: bool, out: &mut String) -> Result<(), Error
         }
     }
     Ok(())
+}
+
+/// Whether [`normalize_path`] would return `path` unchanged (no empty, `.` or `..` segments).
+fn is_normal(path: &str) -> bool {
+    let b = path.as_bytes();
+    if b.first() != Some(&b'/') {
+        return false;
+    }
+    // Inspect each segment start: after every '/', the segment must not be empty (unless it is the
+    // final, trailing one), "." or "..".
+    let mut i = 0;
+    while i < b.len() {
+        // b[i] == '/'
+        let rest = b.get(i + 1..).unwrap_or_default();
+        let seg_len = rest.iter().position(|&c| c == b'/').unwrap_or(rest.len());
+        let seg = rest.get(..seg_len).unwrap_or_default();
+        let last = seg_len == rest.len();
+        if (seg.is_empty() && !last) || seg == b"." || seg == b".." {
+            return false;
+        }
+        i += 1 + seg_len;
+    }
+    true
 }
 
 /// RFC 3986 §5.2.4 dot-segment removal plus collapsing of empty segments; a trailing `/` is kept.
@@ -873,6 +928,13 @@ mod tests {
         assert_eq!(normalize_path("/./example"), "/example");
         assert_eq!(normalize_path("/a/b/../c/./d"), "/a/c/d");
         assert_eq!(normalize_path("/"), "/");
+        for p in ["/", "/a", "/a/", "/a/b", "/a.b/c..d/"] {
+            assert!(is_normal(p), "{p}");
+            assert_eq!(normalize_path(p), p);
+        }
+        for p in ["//", "/a//b", "/./a", "/a/..", "/a/.", ""] {
+            assert!(!is_normal(p), "{p}");
+        }
         let mut s = String::new();
         encode_raw(b"/a b/%3A~", true, &mut s);
         assert_eq!(s, "/a%20b/%253A~");
@@ -880,6 +942,10 @@ mod tests {
         encode_once(b"a%7e%2fb+c/d", false, &mut s).unwrap();
         assert_eq!(s, "a~%2Fb%2Bc%2Fd");
         assert!(encode_once(b"%zz", false, &mut String::new()).is_err());
+        assert_eq!(bsplit("a,b,,c,", b',').collect::<Vec<_>>(), ["a", "b", "", "c", ""]);
+        assert_eq!(bsplit("", b',').collect::<Vec<_>>(), [""]);
+        assert_eq!(bsplit_once("k=v=w", b'='), Some(("k", "v=w")));
+        assert_eq!(bsplit_once("kv", b'='), None);
         for bad in ["0", "604801", "01", "-1", ""] {
             assert!(parse_expires(bad).is_err(), "{bad}");
         }
