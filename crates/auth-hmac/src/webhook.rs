@@ -708,4 +708,65 @@ mod tests {
         assert_eq!(v.verify(b"a\nb", b"1614265330", sig, body, now, &g), Err(Error::ControlCharacter));
         assert!(StandardWebhooks::secret("whsec_!!").is_err());
     }
+
+    #[test]
+    fn request_forms() {
+        use auth_core::Headers;
+        let secret = b"request-form-secret";
+        let now = Timestamp::from_unix(1_700_000_000);
+        let body = b"payload";
+        // Svix header names, accepted only when enabled.
+        let key = [3u8; 24];
+        let sw = StandardWebhooks::new(Secrets::sha256(&[key]).unwrap());
+        let sig = format!("v1,{}", base64ct::Base64::encode_string(&mac(&key, b"msg_9.1700000000.payload")));
+        let hs: &[(&str, &[u8])] =
+            &[("svix-id", b"msg_9"), ("svix-timestamp", b"1700000000"), ("svix-signature", sig.as_bytes())];
+        let req = RequestView::new("POST", "/hook", Headers::from_pairs(hs), body);
+        let g = MemoryReplayGuard::new(8);
+        assert_eq!(sw.verify_request(&req, now, &g), Err(Error::MissingHeader(StandardWebhooks::ID)));
+        let svix = sw.clone().accept_svix_header_names().with_namespace("endpoint-1");
+        assert_eq!(svix.verify_request(&req, now, &g).unwrap().id, Some("msg_9"));
+        assert_eq!(svix.verify_request(&req, now, &g).unwrap_err().reason(), "replayed");
+        // Stripe, Slack, GitHub, Shopify over a request view; duplicate signature headers refused.
+        let stripe = Stripe::new(Secrets::sha256(&[secret]).unwrap());
+        let h = format!("t=1700000000,v1={}", hex(&mac(secret, b"1700000000.payload")));
+        let hs: &[(&str, &[u8])] = &[("Stripe-Signature", h.as_bytes())];
+        assert!(stripe.verify_request(&RequestView::new("POST", "/", Headers::from_pairs(hs), body), now).is_ok());
+        let twice: &[(&str, &[u8])] = &[("Stripe-Signature", h.as_bytes()), ("stripe-signature", h.as_bytes())];
+        assert_eq!(
+            stripe.verify_request(&RequestView::new("POST", "/", Headers::from_pairs(twice), body), now),
+            Err(Error::DuplicateHeader(Stripe::HEADER))
+        );
+        let slack = Slack::new(Secrets::sha256(&[secret]).unwrap()).with_tolerance(60).unwrap();
+        let sl = format!("v0={}", hex(&mac(secret, b"v0:1700000000:payload")));
+        let hs: &[(&str, &[u8])] =
+            &[("X-Slack-Request-Timestamp", b"1700000000"), ("X-Slack-Signature", sl.as_bytes())];
+        let req = RequestView::new("POST", "/", Headers::from_pairs(hs), body);
+        assert!(slack.verify_request(&req, now).is_ok());
+        assert_eq!(slack.verify_request(&req, now.saturating_add_secs(61)), Err(Error::StaleTimestamp));
+        let gh = GitHub::new(Secrets::sha256(&[secret]).unwrap());
+        let g_sig = format!("sha256={}", hex(&mac(secret, body)));
+        let hs: &[(&str, &[u8])] = &[("X-Hub-Signature-256", g_sig.as_bytes())];
+        assert!(gh.verify_request(&RequestView::new("POST", "/", Headers::from_pairs(hs), body)).is_ok());
+        assert_eq!(
+            gh.verify_request(&RequestView::new("POST", "/", Headers::empty(), body)),
+            Err(Error::MissingHeader(GitHub::HEADER))
+        );
+        let shop = Shopify::new(Secrets::sha256(&[secret]).unwrap());
+        let s_sig = base64ct::Base64::encode_string(&mac(secret, body));
+        let hs: &[(&str, &[u8])] = &[("X-Shopify-Hmac-Sha256", s_sig.as_bytes())];
+        assert!(shop.verify_request(&RequestView::new("POST", "/", Headers::from_pairs(hs), body)).is_ok());
+        // Twilio GET: only the URL is signed.
+        let tw = Twilio::new(&[b"tok"]).unwrap();
+        let url = "https://example.com/voice?From=%2B1555";
+        let t_sig = base64ct::Base64::encode_string(
+            hmac::sign(&hmac::Key::new(hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY, b"tok"), url.as_bytes()).as_ref(),
+        );
+        let hs: &[(&str, &[u8])] = &[("X-Twilio-Signature", t_sig.as_bytes())];
+        assert!(
+            tw.verify_request(url, &RequestView::new("GET", "/voice?From=%2B1555", Headers::from_pairs(hs), b""))
+                .is_ok()
+        );
+        assert!(Stripe::new(Secrets::sha256(&[secret]).unwrap()).with_tolerance(0).is_err());
+    }
 }
