@@ -44,6 +44,21 @@ pub(crate) struct Key {
 /// Member names kept on the stack for the duplicate check (all open objects together); more spill
 /// to the heap.
 const INLINE_KEYS: usize = 16;
+
+/// Bytes that end the plain run inside a string: `"`, `\\`, controls and non-ASCII (one load per
+/// byte instead of four comparisons). Built at compile time; the index is bounded by the loop.
+#[allow(clippy::indexing_slicing)]
+const STRING_STOP: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        if i < 0x20 || i >= 0x80 || i == b'"' as usize || i == b'\\' as usize {
+            t[i] = 1;
+        }
+        i += 1;
+    }
+    t
+};
 /// Objects with more members than this are checked for duplicates by sorting at the end instead of
 /// pairwise on insertion, keeping the check O(n log n).
 const PAIRWISE_LIMIT: usize = 24;
@@ -168,8 +183,7 @@ impl<'a> Scanner<'a> {
         loop {
             // Fast path: skip plain ASCII characters in one pass.
             let rest = self.s.get(self.pos..).unwrap_or_default();
-            self.pos +=
-                rest.iter().position(|&b| b == b'"' || b == b'\\' || !(0x20..0x80).contains(&b)).unwrap_or(rest.len());
+            self.pos += rest.iter().position(|&b| STRING_STOP.get(usize::from(b)) != Some(&0)).unwrap_or(rest.len());
             let b = self.peek().ok_or_else(err_json)?;
             match b {
                 b'"' => {
@@ -654,8 +668,13 @@ pub(crate) fn numeric_date(input: &[u8], v: Value) -> Option<i64> {
         return None;
     }
     let raw = input.get(v.start as usize..v.end as usize)?;
-    let text = core::str::from_utf8(raw).ok()?;
     const LIMIT: i64 = 1 << 53;
+    // Fast path: a plain non-negative integer of at most 16 digits (every realistic timestamp).
+    if !raw.is_empty() && raw.len() <= 16 && raw.iter().all(u8::is_ascii_digit) {
+        let n = raw.iter().fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0'));
+        return (n <= LIMIT).then_some(n);
+    }
+    let text = core::str::from_utf8(raw).ok()?;
     if let Ok(n) = text.parse::<i64>() {
         return (-LIMIT..=LIMIT).contains(&n).then_some(n);
     }

@@ -120,30 +120,27 @@ fn parse_registered(payload: &[u8], offset: u32, depth: usize) -> Result<Registe
 }
 
 fn scope_token_ok(t: &str) -> bool {
-    !t.is_empty() && t.len() <= MAX_SCOPE_LEN && t.bytes().all(|b| matches!(b, 0x21 | 0x23..=0x5B | 0x5D..=0x7E))
+    !t.is_empty() && t.len() <= MAX_SCOPE_LEN && t.bytes().all(is_scope_char)
 }
 
 /// RFC 6749 §3.3 scope list in one pass: tokens of scope characters separated by single spaces, none
 /// empty, at most [`MAX_SCOPES`] tokens of at most [`MAX_SCOPE_LEN`] bytes.
 fn check_scope_string(s: &[u8]) -> Option<()> {
-    let (mut tokens, mut run) = (0usize, 0usize);
-    for &b in s {
-        match b {
-            b' ' if run > 0 => run = 0,
-            0x21 | 0x23..=0x5B | 0x5D..=0x7E => {
-                if run == 0 {
-                    tokens += 1;
-                }
-                run += 1;
-                if run > MAX_SCOPE_LEN || tokens > MAX_SCOPES {
-                    return None;
-                }
-            }
-            _ => return None,
+    if s.is_empty() {
+        return Some(());
+    }
+    let mut tokens = 0usize;
+    for t in s.split(|b| *b == b' ') {
+        tokens += 1;
+        if t.is_empty() || t.len() > MAX_SCOPE_LEN || tokens > MAX_SCOPES || !t.iter().all(|b| is_scope_char(*b)) {
+            return None;
         }
     }
-    // A trailing space leaves `run` at 0 after at least one token.
-    if !s.is_empty() && run == 0 { None } else { Some(()) }
+    Some(())
+}
+
+fn is_scope_char(b: u8) -> bool {
+    matches!(b, 0x21 | 0x23..=0x5B | 0x5D..=0x7E)
 }
 
 /// Verifies a JWT: the compact JWS (limits, header, key selection, signature — always first), then
@@ -264,12 +261,7 @@ impl VerifiedToken {
         }
         // Scopes.
         if !p.required_scopes.is_empty() {
-            let mut missing = false;
-            for r in p.required_scopes.iter() {
-                let mut found = false;
-                self.for_each_scope(&mut |s| found |= s == r.as_bytes())?;
-                missing |= !found;
-            }
+            let missing = p.required_scopes.iter().any(|r| !self.has_scope(r.as_bytes()));
             if missing {
                 return Err(Error::InsufficientScope { required: p.required_scopes.to_string() });
             }
@@ -321,6 +313,40 @@ impl VerifiedToken {
                 Ok(())
             })
             .map_err(|_| Error::invalid("aud")),
+        }
+    }
+
+    /// Whether `scope` is one of the token's scopes (`scope` string or `scp` string/array). Both were
+    /// validated during parsing; escaped strings take the slow path.
+    fn has_scope(&self, scope: &[u8]) -> bool {
+        let buf = &self.jws.buf;
+        [self.reg.scope, self.reg.scp].into_iter().flatten().any(|v| match v.kind {
+            Kind::Str { escaped: false } => buf
+                .get(v.start as usize..v.end as usize)
+                .unwrap_or_default()
+                .split(|b| *b == b' ')
+                .any(|t| t == scope),
+            _ => {
+                let mut found = false;
+                let _ = self.for_each_scope_of(v, &mut |t| found |= t == scope);
+                found
+            }
+        })
+    }
+
+    fn for_each_scope_of(&self, v: json::Value, f: &mut dyn FnMut(&[u8])) -> Result<(), Error> {
+        let buf = &self.jws.buf;
+        match v.kind {
+            Kind::Str { .. } => {
+                let s = json::bytes_of(buf, v).ok_or_else(|| Error::invalid("scope"))?;
+                s.split(|b| *b == b' ').filter(|t| !t.is_empty()).for_each(&mut *f);
+                Ok(())
+            }
+            _ => json::for_each_str_element(buf, v, &mut |s, _| {
+                f(s.as_bytes());
+                Ok(())
+            })
+            .map_err(|_| Error::invalid("scp")),
         }
     }
 
