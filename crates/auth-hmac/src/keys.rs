@@ -124,7 +124,7 @@ impl Secrets {
         self.keys.iter().position(|key| {
             let mut ctx = hmac::Context::with_key(key);
             feed(&mut ctx);
-            crate::util::tag_eq(ctx.sign().as_ref(), expected)
+            auth_core::ct_eq(ctx.sign().as_ref(), expected)
         })
     }
 }

@@ -325,7 +325,7 @@ impl SigV4Verifier {
         ctx.update(sc.scope.as_bytes());
         ctx.update(b"\n");
         ctx.update(creq_hex);
-        if !crate::util::tag_eq(ctx.sign().as_ref(), &p.signature) {
+        if !auth_core::ct_eq(ctx.sign().as_ref(), &p.signature) {
             return Err(Error::BadSignature);
         }
         // Only after the signature: time, expiry and session token.

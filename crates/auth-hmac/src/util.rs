@@ -45,35 +45,6 @@ const HEX_LOWER: [u8; 256] = {
     t
 };
 
-/// Constant-time equality of a computed MAC and a presented one, with the `subtle` crate. Lengths are
-/// public (both are the algorithm's output length). Tags whose length is a multiple of 8 up to 64 bytes
-/// are compared as 64-bit words (a quarter of the per-byte barriers of [`auth_core::ct_eq`], which is
-/// used for other lengths).
-pub(crate) fn tag_eq(a: &[u8], b: &[u8]) -> bool {
-    use subtle::ConstantTimeEq;
-    if a.len() != b.len() {
-        return false;
-    }
-    if !a.len().is_multiple_of(8) || a.len() > 64 {
-        return auth_core::ct_eq(a, b);
-    }
-    let words = |s: &[u8]| {
-        let mut w = [0u64; 8];
-        for (o, c) in w.iter_mut().zip(s.chunks_exact(8)) {
-            let mut buf = [0u8; 8];
-            buf.copy_from_slice(c);
-            *o = u64::from_le_bytes(buf);
-        }
-        w
-    };
-    let n = a.len() / 8;
-    let (wa, wb) = (words(a), words(b));
-    match (wa.get(..n), wb.get(..n)) {
-        (Some(x), Some(y)) => bool::from(x.ct_eq(y)),
-        _ => false,
-    }
-}
-
 /// Lowercase hex of `bytes` into `out` (which must be twice as long); returns the written prefix.
 pub(crate) fn hex_encode<'o>(bytes: &[u8], out: &'o mut [u8]) -> &'o [u8] {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -175,21 +146,6 @@ mod tests {
         assert!(hex_lower_exact::<2>(b"0g00").is_err());
         let mut buf = [0u8; 4];
         assert_eq!(hex_encode(&[0x0a, 0xff], &mut buf), b"0aff");
-    }
-
-    #[test]
-    fn tag_equality() {
-        let a: Vec<u8> = (0..64).collect();
-        for len in [20, 32, 48, 64] {
-            assert!(tag_eq(&a[..len], &a[..len]));
-            for i in 0..len {
-                let mut b = a[..len].to_vec();
-                b[i] ^= 1;
-                assert!(!tag_eq(&a[..len], &b), "len {len} byte {i}");
-            }
-        }
-        assert!(!tag_eq(&a[..32], &a[..31]));
-        assert!(tag_eq(b"", b""));
     }
 
     #[test]

@@ -157,7 +157,7 @@ fn first_match<const N: usize>(
         let tag = ctx.sign();
         let mut hit = false;
         for c in candidates {
-            hit |= crate::util::tag_eq(tag.as_ref(), c);
+            hit |= auth_core::ct_eq(tag.as_ref(), c);
         }
         if hit {
             return Ok(i);
