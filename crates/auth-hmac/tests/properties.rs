@@ -237,6 +237,45 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// Arbitrary header values, targets and bodies never panic any verifier; they are rejected.
+    #[test]
+    fn arbitrary_inputs_are_rejected_without_panic(
+        target in "[ -~]{0,64}",
+        values in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..96), 8),
+        sf_text in "[ -~]{0,96}",
+        body in prop::collection::vec(any::<u8>(), 0..64),
+    ) {
+        let now = Timestamp::from_unix(T);
+        let g = MemoryReplayGuard::new(64);
+        let names = ["x-api-key", "x-timestamp", "x-nonce", "x-signature", "authorization", "x-amz-date", "host", "content-digest"];
+        let hs: Vec<(&str, &[u8])> = names.iter().zip(&values).map(|(n, v)| (*n, v.as_slice())).collect();
+        let req = RequestView::new("POST", &target, Headers::from_pairs(&hs), &body);
+        let signed = SignedRequestVerifier::new(KeyStore::new().with("k", &[SECRET]).unwrap());
+        prop_assert!(signed.verify(&req, now, &g).is_err());
+        let sigv4 = SigV4Verifier::new().with_credential("AKIDEXAMPLE", "secret", None).unwrap();
+        prop_assert!(sigv4.verify(&req, now).is_err());
+        let _ = sigv4.explain(&req);
+        let mut with_sig = hs.clone();
+        with_sig.push(("signature-input", sf_text.as_bytes()));
+        with_sig.push(("signature", values[3].as_slice()));
+        let req = RequestView::new("GET", &target, Headers::from_pairs(&with_sig), &body);
+        let v = MessageVerifier::new(
+            SignatureKeys::new().with("k", SignatureKey::hmac_sha256(SECRET).unwrap()).unwrap(),
+            Policy::new(),
+        );
+        prop_assert!(v.verify_request(&req, RequestContext::default(), now, &g).is_err());
+        let stripe = Stripe::new(Secrets::sha256(&[SECRET]).unwrap());
+        prop_assert!(stripe.verify(&values[0], &body, now).is_err());
+        let sw = StandardWebhooks::new(Secrets::sha256(&[SECRET]).unwrap());
+        prop_assert!(sw.verify(&values[0], &values[1], &values[2], &body, now, &g).is_err());
+        let tw = auth_hmac::Twilio::new(&[SECRET]).unwrap();
+        prop_assert!(tw.verify_form("https://x.example/", &values[4], &values[5]).is_err());
+    }
+}
+
 fn base64url(b: &[u8]) -> String {
     use base64ct::Encoding;
     base64ct::Base64UrlUnpadded::encode_string(b)
