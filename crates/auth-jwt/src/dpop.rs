@@ -106,6 +106,9 @@ pub fn verify_proof(
 ) -> Result<DpopProof, Error> {
     let malformed = |_| fail(DpopFailure::Malformed);
     let parts = jws::split(proof.as_bytes(), &policy.limits).map_err(malformed)?;
+    if parts.payload.contains(&b'.') {
+        return Err(fail(DpopFailure::Malformed));
+    }
     let mut header = Vec::new();
     b64::decode_public_into(parts.header, &mut header).map_err(|_| fail(DpopFailure::Malformed))?;
     let h = jws::parse_header(&header, policy.limits.max_json_depth, &[]).map_err(|e| match e {

@@ -31,6 +31,50 @@ pub(crate) enum Kind {
     Object,
 }
 
+/// A [`Value`] packed into one word (start: 28 bits, end: 28 bits, kind: 8 bits) so that scanner
+/// results travel in registers rather than through memory.
+#[derive(Clone, Copy)]
+struct Packed(u64);
+
+const SPAN_BITS: u32 = 28;
+/// The largest input the scanner accepts (256 MiB; every caller's own limit is far lower).
+const MAX_INPUT: usize = 1 << SPAN_BITS;
+
+impl Packed {
+    fn new(start: usize, end: usize, kind: Kind) -> Result<Self, Fail> {
+        if end >= MAX_INPUT || start > end {
+            return Err(Fail::Large);
+        }
+        let k: u64 = match kind {
+            Kind::Null => 0,
+            Kind::Bool(false) => 1,
+            Kind::Bool(true) => 2,
+            Kind::Number => 3,
+            Kind::Str { escaped: false } => 4,
+            Kind::Str { escaped: true } => 5,
+            Kind::Array => 6,
+            Kind::Object => 7,
+        };
+        Ok(Self(((start as u64) << 36) | ((end as u64) << 8) | k))
+    }
+
+    #[allow(clippy::cast_possible_truncation)]
+    fn unpack(self) -> Value {
+        let mask = (1u64 << SPAN_BITS) - 1;
+        let kind = match self.0 & 0xFF {
+            0 => Kind::Null,
+            1 => Kind::Bool(false),
+            2 => Kind::Bool(true),
+            3 => Kind::Number,
+            4 => Kind::Str { escaped: false },
+            5 => Kind::Str { escaped: true },
+            6 => Kind::Array,
+            _ => Kind::Object,
+        };
+        Value { start: ((self.0 >> 36) & mask) as u32, end: ((self.0 >> 8) & mask) as u32, kind }
+    }
+}
+
 /// A member name: the span between the quotes.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Key {
@@ -175,7 +219,7 @@ impl<'a> Scanner<'a> {
 
     /// Parses a string starting at the opening quote; returns the content span and whether it had
     /// escapes.
-    fn string(&mut self) -> Result<(u32, u32, bool), Fail> {
+    fn string(&mut self) -> Result<Packed, Fail> {
         self.expect(b'"')?;
         let start = self.pos;
         let mut escaped = false;
@@ -194,7 +238,7 @@ impl<'a> Scanner<'a> {
                     if non_ascii && core::str::from_utf8(self.s.get(start..end).unwrap_or_default()).is_err() {
                         return Err(err_json());
                     }
-                    return Ok((to_u32(start)?, to_u32(end)?, escaped));
+                    return Packed::new(start, end, Kind::Str { escaped });
                 }
                 0x80..=0xFF => {
                     non_ascii = true;
@@ -284,7 +328,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// Parses any value at the current position (whitespace already skipped).
-    fn value(&mut self, depth: usize) -> Result<Value, Fail> {
+    fn value(&mut self, depth: usize) -> Result<Packed, Fail> {
         let start = self.pos;
         let kind = match self.peek().ok_or_else(err_json)? {
             b'{' => {
@@ -296,8 +340,7 @@ impl<'a> Scanner<'a> {
                 Kind::Array
             }
             b'"' => {
-                let (s, e, escaped) = self.string()?;
-                return Ok(Value { start: s, end: e, kind: Kind::Str { escaped } });
+                return self.string();
             }
             b't' => {
                 self.literal(b"true")?;
@@ -317,7 +360,7 @@ impl<'a> Scanner<'a> {
             }
             _ => return Err(err_json()),
         };
-        Ok(Value { start: to_u32(start)?, end: to_u32(self.pos)?, kind })
+        Packed::new(start, self.pos, kind)
     }
 
     fn array(&mut self, depth: usize) -> Result<(), Fail> {
@@ -363,12 +406,15 @@ impl<'a> Scanner<'a> {
         }
         loop {
             self.ws();
-            let (ks, ke, escaped) = self.string()?;
+            let kv = self.string()?.unpack();
+            let (ks, ke, escaped) = (kv.start, kv.end, matches!(kv.kind, Kind::Str { escaped: true }));
             let raw = self.s.get(ks as usize..ke as usize).unwrap_or_default();
             // First bytes plus the length in the top byte: unequal prefixes mean unequal keys.
-            let prefix = raw.iter().take(7).enumerate().fold((raw.len() as u64) << 56, |acc, (i, b)| {
-                acc | (u64::from(*b) << (8 * i))
-            });
+            let prefix = raw
+                .iter()
+                .take(7)
+                .enumerate()
+                .fold((raw.len() as u64) << 56, |acc, (i, b)| acc | (u64::from(*b) << (8 * i)));
             let key = Key { start: ks, end: ke, escaped, prefix };
             let count = self.keys_len() - base;
             if count < PAIRWISE_LIMIT {
@@ -382,7 +428,7 @@ impl<'a> Scanner<'a> {
             self.ws();
             self.expect(b':')?;
             self.ws();
-            let v = self.value(depth)?;
+            let v = self.value(depth)?.unpack();
             on_member(self, key, v)?;
             self.ws();
             match self.peek() {
@@ -405,10 +451,6 @@ impl<'a> Scanner<'a> {
         self.truncate_keys(base);
         Ok(())
     }
-}
-
-fn to_u32(n: usize) -> Result<u32, Fail> {
-    u32::try_from(n).map_err(|_| Fail::Large)
 }
 
 fn hex_val(d: u8) -> Option<u32> {
@@ -442,8 +484,14 @@ fn scan_object_inner<F: FnMut(&[u8], Value) -> Result<(), Error>>(
     on_member: &mut F,
     held: &mut Option<Error>,
 ) -> Result<(), Fail> {
-    let mut sc =
-        Scanner { s: input, pos: 0, max_depth, inline: [Key::default(); INLINE_KEYS], inline_len: 0, spill: Vec::new() };
+    let mut sc = Scanner {
+        s: input,
+        pos: 0,
+        max_depth,
+        inline: [Key::default(); INLINE_KEYS],
+        inline_len: 0,
+        spill: Vec::new(),
+    };
     sc.ws();
     if sc.peek() != Some(b'{') {
         return Err(Fail::Json);
@@ -593,7 +641,7 @@ fn array_elements_inner(input: &[u8], v: Value) -> Result<Vec<Value>, Fail> {
     }
     loop {
         sc.ws();
-        out.push(sc.value(0)?);
+        out.push(sc.value(0)?.unpack());
         sc.ws();
         match sc.peek() {
             Some(b',') => sc.pos += 1,
@@ -643,7 +691,7 @@ fn for_each_str_inner(
     }
     loop {
         sc.ws();
-        let e = sc.value(0)?;
+        let e = sc.value(0)?.unpack();
         let Kind::Str { escaped } = e.kind else { return Err(err_json()) };
         let raw = slice.get(e.start as usize..e.end as usize).ok_or_else(err_json)?;
         if escaped {

@@ -225,6 +225,15 @@ fn check_crit(src: &[u8], crit: json::Value, understood: &[String]) -> Result<()
     Ok(())
 }
 
+/// The error for a payload segment that failed to decode: extra segments (five: a JWE) or bad base64.
+pub(crate) fn segment_error(payload_segment: &[u8]) -> Error {
+    match payload_segment.iter().filter(|b| **b == b'.').count() {
+        0 => Malformed::Base64.into(),
+        2 => Error::JweNotSupported,
+        _ => Malformed::Segments.into(),
+    }
+}
+
 /// The three segments of a compact JWS, after the structural checks.
 pub(crate) struct Parts<'t> {
     pub(crate) header: &'t [u8],
@@ -243,11 +252,10 @@ pub(crate) fn split<'t>(token: &'t [u8], limits: &Limits) -> Result<Parts<'t>, E
     // The first separator ends the (short) header, the last one starts the (short) signature; the
     // payload between them must hold no other (memchr-backed search).
     let (Some(d1), Some(d2)) = (first_dot(token), last_dot(token)) else { return Err(Malformed::Segments.into()) };
-    if d1 == d2 || token.get(d1 + 1..d2).is_some_and(|middle| middle.contains(&b'.')) {
-        return match token.iter().filter(|b| **b == b'.').count() {
-            4 => Err(Error::JweNotSupported),
-            _ => Err(Malformed::Segments.into()),
-        };
+    // A `.` inside the payload segment (more than three segments) is found by the strict base64url
+    // decoder, which refuses it; `segment_error` then names the cause.
+    if d1 == d2 {
+        return Err(Malformed::Segments.into());
     }
     let dots = [d1, d2];
     let [d1, d2] = dots;
@@ -367,13 +375,14 @@ impl VerifiedJws {
 }
 
 /// Verifies a compact JWS with any payload: limits, structure, header (`alg`, `crit`, `b64`), key
-/// selection and the signature. The payload is decoded only after the signature verifies.
+/// selection and the signature. The payload is decoded (strictly) before the signature check but
+/// interpreted only after it.
 ///
 /// # Errors
 /// Any structural, header, key-selection or signature [`Error`].
 pub fn verify_jws(token: &[u8], keys: &KeySet, policy: &JwsPolicy) -> Result<VerifiedJws, Error> {
     let parts = split(token, &policy.limits)?;
-    let payload_len = b64::decoded_len(parts.payload.len()).ok_or(Malformed::Base64)?;
+    let payload_len = b64::decoded_len(parts.payload.len()).ok_or_else(|| segment_error(parts.payload))?;
     let cache = keys.header_cache();
     let (mut buf, header, cached) = match cache.get(parts.header) {
         Some(hit) => {
@@ -389,6 +398,10 @@ pub fn verify_jws(token: &[u8], keys: &KeySet, policy: &JwsPolicy) -> Result<Ver
             (buf, header, false)
         }
     };
+    // Decoding is structure, not claims: the payload is decoded here but read only after the
+    // signature verified.
+    let header_len = buf.len();
+    b64::decode_public_into(parts.payload, &mut buf).map_err(|_| segment_error(parts.payload))?;
     if !policy.algorithms.contains(header.alg) {
         return Err(Error::AlgorithmNotAllowed);
     }
@@ -402,10 +415,8 @@ pub fn verify_jws(token: &[u8], keys: &KeySet, policy: &JwsPolicy) -> Result<Ver
         }
     }
     if !cached && header.cacheable {
-        cache.insert(parts.header, &buf, &header);
+        cache.insert(parts.header, buf.get(..header_len).unwrap_or_default(), &header);
     }
-    let header_len = buf.len();
-    b64::decode_public_into(parts.payload, &mut buf).map_err(|_| Malformed::Base64)?;
     Ok(VerifiedJws { buf, header_len, header })
 }
 
@@ -445,7 +456,15 @@ mod tests {
 
     #[test]
     fn dot_search() {
-        for s in [&b""[..], b".", b"abc", b"a.b", b"abcdefgh.ijklmnop.q", b"abcdefghijklmnopqrstuvwxyz.", b".abcdefghijklmnopqrstuvwxyz"] {
+        for s in [
+            &b""[..],
+            b".",
+            b"abc",
+            b"a.b",
+            b"abcdefgh.ijklmnop.q",
+            b"abcdefghijklmnopqrstuvwxyz.",
+            b".abcdefghijklmnopqrstuvwxyz",
+        ] {
             assert_eq!(first_dot(s), s.iter().position(|b| *b == b'.'), "{s:?}");
             assert_eq!(last_dot(s), s.iter().rposition(|b| *b == b'.'), "{s:?}");
         }
@@ -456,8 +475,13 @@ mod tests {
         let l = Limits::DEFAULT;
         assert!(split(b"a.b.c", &l).is_ok());
         assert!(split(b"a..c", &l).is_ok());
-        assert_eq!(split(b"a.b.c.d.e", &l).err(), Some(Error::JweNotSupported));
-        for bad in [&b"a.b"[..], b"a.b.c.d", b"", b".b.c", b"a.b.", b"abc"] {
+        // Extra segments pass the split (the payload segment holds a `.`) and are named when the
+        // payload fails to decode.
+        assert!(split(b"a.b.c.d.e", &l).is_ok());
+        assert_eq!(segment_error(b"b.c.d"), Error::JweNotSupported);
+        assert_eq!(segment_error(b"b.c"), Error::Malformed(Malformed::Segments));
+        assert_eq!(segment_error(b"b=c"), Error::Malformed(Malformed::Base64));
+        for bad in [&b"a.b"[..], b"", b".b.c", b"a.b.", b"abc"] {
             assert_eq!(split(bad, &l).err(), Some(Error::Malformed(Malformed::Segments)), "{bad:?}");
         }
         assert_eq!(split(br#"{"payload":"x"}"#, &l).err(), Some(Error::Malformed(Malformed::JsonSerialization)));

@@ -321,11 +321,9 @@ impl VerifiedToken {
     fn has_scope(&self, scope: &[u8]) -> bool {
         let buf = &self.jws.buf;
         [self.reg.scope, self.reg.scp].into_iter().flatten().any(|v| match v.kind {
-            Kind::Str { escaped: false } => buf
-                .get(v.start as usize..v.end as usize)
-                .unwrap_or_default()
-                .split(|b| *b == b' ')
-                .any(|t| t == scope),
+            Kind::Str { escaped: false } => {
+                buf.get(v.start as usize..v.end as usize).unwrap_or_default().split(|b| *b == b' ').any(|t| t == scope)
+            }
             _ => {
                 let mut found = false;
                 let _ = self.for_each_scope_of(v, &mut |t| found |= t == scope);
