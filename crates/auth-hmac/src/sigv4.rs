@@ -313,7 +313,7 @@ impl SigV4Verifier {
         let cred = self.credentials.get(sc.access_key_id).ok_or(Error::UnknownKey)?;
         self.check_scope(&p, &sc)?;
         let creq = self.canonical_request(req, &p, sc.service)?;
-        let creq_hash = digest::digest(&digest::SHA256, creq.as_bytes());
+        let creq_hash = digest::digest(&digest::SHA256, &creq);
         let mut hex = [0u8; 64];
         let creq_hex = hex_encode(creq_hash.as_ref(), &mut hex);
         let key = self.signing_key(sc.access_key_id, cred, sc.date, sc.region, sc.service)?;
@@ -369,8 +369,9 @@ impl SigV4Verifier {
     pub fn explain(&self, req: &RequestView<'_>) -> Result<SigV4Explained, Error> {
         let p = self.parse(req)?;
         let sc = split_credential(&p.credential)?;
-        let canonical_request = self.canonical_request(req, &p, sc.service)?;
-        let h = digest::digest(&digest::SHA256, canonical_request.as_bytes());
+        let creq = self.canonical_request(req, &p, sc.service)?;
+        let h = digest::digest(&digest::SHA256, &creq);
+        let canonical_request = String::from_utf8_lossy(&creq).into_owned();
         let mut hex = [0u8; 64];
         let hex = core::str::from_utf8(hex_encode(h.as_ref(), &mut hex)).map_err(|_| Error::InvalidRequest)?;
         let string_to_sign = format!("{ALGORITHM}\n{}\n{}\n{hex}", p.amz_date, sc.scope);
@@ -540,10 +541,10 @@ impl SigV4Verifier {
         }
     }
 
-    fn canonical_request(&self, req: &RequestView<'_>, p: &Parsed<'_>, service: &str) -> Result<String, Error> {
-        let mut out = String::with_capacity(512);
-        out.push_str(req.method());
-        out.push('\n');
+    fn canonical_request(&self, req: &RequestView<'_>, p: &Parsed<'_>, service: &str) -> Result<Vec<u8>, Error> {
+        let mut out: Vec<u8> = Vec::with_capacity(512);
+        out.extend_from_slice(req.method().as_bytes());
+        out.push(b'\n');
         let (path, query) = match bsplit_once(req.target(), b'?') {
             Some((p, q)) => (p, q),
             None => (req.target(), ""),
@@ -555,9 +556,9 @@ impl SigV4Verifier {
             UriMode::Standard | UriMode::Auto if is_normal(path) => encode_raw(path.as_bytes(), true, &mut out),
             UriMode::Standard | UriMode::Auto => encode_raw(normalize_path(path).as_bytes(), true, &mut out),
         }
-        out.push('\n');
+        out.push(b'\n');
         // Query.
-        let mut params: Vec<(String, String)> = Vec::new();
+        let mut params: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
         for (name, value) in bsplit(query, b'&').filter(|s| !s.is_empty()).map(split_pair) {
             if params.len() >= MAX_QUERY_PARAMS {
                 return Err(Error::TooLarge);
@@ -568,7 +569,7 @@ impl SigV4Verifier {
             if p.presigned && !self.token_in_canonical_query && name == "X-Amz-Security-Token" {
                 continue;
             }
-            let (mut n, mut v) = (String::new(), String::new());
+            let (mut n, mut v) = (Vec::new(), Vec::new());
             encode_once(name.as_bytes(), false, &mut n)?;
             encode_once(value.as_bytes(), false, &mut v)?;
             params.push((n, v));
@@ -576,22 +577,22 @@ impl SigV4Verifier {
         params.sort_unstable();
         for (i, (n, v)) in params.iter().enumerate() {
             if i > 0 {
-                out.push('&');
+                out.push(b'&');
             }
-            out.push_str(n);
-            out.push('=');
-            out.push_str(v);
+            out.extend_from_slice(n);
+            out.push(b'=');
+            out.extend_from_slice(v);
         }
-        out.push('\n');
+        out.push(b'\n');
         // Headers.
         let h = req.headers();
         for name in bsplit(&p.signed_headers, b';') {
-            out.push_str(name);
-            out.push(':');
+            out.extend_from_slice(name.as_bytes());
+            out.push(b':');
             let mut any = false;
             for value in h.get_all(name) {
                 if any {
-                    out.push(',');
+                    out.push(b',');
                 }
                 any = true;
                 push_header_value(value, &mut out)?;
@@ -599,14 +600,14 @@ impl SigV4Verifier {
             if !any {
                 return Err(Error::MissingHeader("signed header"));
             }
-            out.push('\n');
+            out.push(b'\n');
             if out.len() > MAX_CANONICAL_REQUEST_LEN {
                 return Err(Error::TooLarge);
             }
         }
-        out.push('\n');
-        out.push_str(&p.signed_headers);
-        out.push('\n');
+        out.push(b'\n');
+        out.extend_from_slice(&p.signed_headers.as_bytes());
+        out.push(b'\n');
         self.push_payload_hash(req, p, service, &mut out)?;
         Ok(out)
     }
@@ -616,14 +617,14 @@ impl SigV4Verifier {
         req: &RequestView<'_>,
         p: &Parsed<'_>,
         service: &str,
-        out: &mut String,
+        out: &mut Vec<u8>,
     ) -> Result<(), Error> {
         match opt(&req.headers(), "x-amz-content-sha256")? {
             Some(v) if v == UNSIGNED.as_bytes() => {
                 if !self.allow_unsigned {
                     return Err(Error::Unsupported("unsigned_payload_refused"));
                 }
-                out.push_str(UNSIGNED);
+                out.extend_from_slice(UNSIGNED.as_bytes());
             }
             Some(v) if v.starts_with(b"STREAMING-") => return Err(Error::Unsupported("streaming_payload_unsupported")),
             Some(v) => {
@@ -634,19 +635,19 @@ impl SigV4Verifier {
                 }
                 push_hex(&claimed, out);
             }
-            None if p.presigned && self.effective_mode(service) == UriMode::S3 => out.push_str(UNSIGNED),
-            None if req.body().is_empty() => out.push_str(EMPTY_SHA256),
+            None if p.presigned && self.effective_mode(service) == UriMode::S3 => {
+                out.extend_from_slice(UNSIGNED.as_bytes())
+            }
+            None if req.body().is_empty() => out.extend_from_slice(EMPTY_SHA256.as_bytes()),
             None => push_hex(digest::digest(&digest::SHA256, req.body()).as_ref(), out),
         }
         Ok(())
     }
 }
 
-fn push_hex(bytes: &[u8], out: &mut String) {
+fn push_hex(bytes: &[u8], out: &mut Vec<u8>) {
     let mut buf = [0u8; 64];
-    if let Ok(s) = core::str::from_utf8(hex_encode(bytes, &mut buf)) {
-        out.push_str(s);
-    }
+    out.extend_from_slice(hex_encode(bytes, &mut buf));
 }
 
 #[derive(Default)]
@@ -744,19 +745,19 @@ const fn unreserved(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
 }
 
-fn push_pct(b: u8, out: &mut String) {
+fn push_pct(b: u8, out: &mut Vec<u8>) {
     const D: &[u8; 16] = b"0123456789ABCDEF";
-    out.push('%');
-    out.push(char::from(D.get(usize::from(b >> 4)).copied().unwrap_or(b'0')));
-    out.push(char::from(D.get(usize::from(b & 15)).copied().unwrap_or(b'0')));
+    out.push(b'%');
+    out.push(D.get(usize::from(b >> 4)).copied().unwrap_or(b'0'));
+    out.push(D.get(usize::from(b & 15)).copied().unwrap_or(b'0'));
 }
 
 /// SigV4 URI-encoding of raw bytes: unreserved bytes (and `/` when `keep_slash`) as is, everything else
 /// — including `%` — as `%XX`.
-fn encode_raw(s: &[u8], keep_slash: bool, out: &mut String) {
+fn encode_raw(s: &[u8], keep_slash: bool, out: &mut Vec<u8>) {
     for &b in s {
         if unreserved(b) || (keep_slash && b == b'/') {
-            out.push(char::from(b));
+            out.push(b);
         } else {
             push_pct(b, out);
         }
@@ -766,7 +767,7 @@ fn encode_raw(s: &[u8], keep_slash: bool, out: &mut String) {
 /// Encodes a component that is already percent-encoded (or partly so) to the canonical single
 /// encoding: valid escapes are decoded and re-encoded (so `%7e` becomes `~`, `%2f` becomes `%2F`), raw
 /// bytes are encoded as [`encode_raw`] does.
-fn encode_once(s: &[u8], keep_slash: bool, out: &mut String) -> Result<(), Error> {
+fn encode_once(s: &[u8], keep_slash: bool, out: &mut Vec<u8>) -> Result<(), Error> {
     let mut i = 0;
     while let Some(&c) = s.get(i) {
         if c == b'%' {
@@ -776,14 +777,14 @@ fn encode_once(s: &[u8], keep_slash: bool, out: &mut String) -> Result<(), Error
             };
             let b = (h << 4) | l;
             if unreserved(b) {
-                out.push(char::from(b))
+                out.push(b)
             } else {
                 push_pct(b, out)
             }
             i += 3;
         } else {
             if unreserved(c) || (keep_slash && c == b'/') {
-                out.push(char::from(c));
+                out.push(c);
             } else {
                 push_pct(c, out);
             }
@@ -841,18 +842,22 @@ fn normalize_path(path: &str) -> String {
 }
 
 /// A header value trimmed, with runs of SP/HTAB folded to one SP. Control bytes are refused.
-fn push_header_value(v: &[u8], out: &mut String) -> Result<(), Error> {
-    let v = core::str::from_utf8(v).map_err(|_| Error::MalformedHeader("signed header"))?;
-    if v.bytes().any(|b| is_ctl(b) && b != b'\t') {
+fn push_header_value(v: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
+    if v.iter().any(|&b| is_ctl(b) && b != b'\t') {
         return Err(Error::ControlCharacter);
     }
-    let mut first = true;
-    for word in v.split([' ', '\t']).filter(|w| !w.is_empty()) {
-        if !first {
-            out.push(' ');
+    // The bytes as received (obs-text included), trimmed, runs of SP/HTAB folded to one SP.
+    let mut in_space = false;
+    for &b in v.trim_ascii() {
+        if b == b' ' || b == b'\t' {
+            if !in_space {
+                out.push(b' ');
+            }
+            in_space = true;
+        } else {
+            out.push(b);
+            in_space = false;
         }
-        first = false;
-        out.push_str(word);
     }
     Ok(())
 }
@@ -935,13 +940,17 @@ mod tests {
         for p in ["//", "/a//b", "/./a", "/a/..", "/a/.", ""] {
             assert!(!is_normal(p), "{p}");
         }
-        let mut s = String::new();
+        let mut s = Vec::new();
         encode_raw(b"/a b/%3A~", true, &mut s);
-        assert_eq!(s, "/a%20b/%253A~");
-        let mut s = String::new();
+        assert_eq!(s, b"/a%20b/%253A~");
+        let mut s = Vec::new();
         encode_once(b"a%7e%2fb+c/d", false, &mut s).unwrap();
-        assert_eq!(s, "a~%2Fb%2Bc%2Fd");
-        assert!(encode_once(b"%zz", false, &mut String::new()).is_err());
+        assert_eq!(s, b"a~%2Fb%2Bc%2Fd");
+        assert!(encode_once(b"%zz", false, &mut Vec::new()).is_err());
+        let mut s = Vec::new();
+        push_header_value(b"  a \t  b\tc  ", &mut s).unwrap();
+        assert_eq!(s, b"a b c");
+        assert_eq!(push_header_value(b"a\nb", &mut s), Err(Error::ControlCharacter));
         assert_eq!(bsplit("a,b,,c,", b',').collect::<Vec<_>>(), ["a", "b", "", "c", ""]);
         assert_eq!(bsplit("", b',').collect::<Vec<_>>(), [""]);
         assert_eq!(bsplit_once("k=v=w", b'='), Some(("k", "v=w")));
