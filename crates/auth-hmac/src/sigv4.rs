@@ -606,7 +606,7 @@ impl SigV4Verifier {
             }
         }
         out.push(b'\n');
-        out.extend_from_slice(&p.signed_headers.as_bytes());
+        out.extend_from_slice(p.signed_headers.as_bytes());
         out.push(b'\n');
         self.push_payload_hash(req, p, service, &mut out)?;
         Ok(out)
