@@ -81,11 +81,17 @@ pub(crate) fn decode_public(src: &[u8], dst: &mut [u8]) -> Result<(), Invalid> {
     let (src_wide, src) = src.split_at(wide * 8);
     let (dst_wide, dst) = dst.split_at_mut(wide * 6);
     for (c, o) in src_wide.chunks_exact(8).zip(dst_wide.chunks_exact_mut(6)) {
-        let c = <[u8; 8]>::try_from(c).map_err(|_| Invalid)?.map(val);
-        let v = c.iter().fold(0u64, |acc, x| {
-            bad |= *x;
-            (acc << 6) | u64::from(*x & 0x3F)
-        });
+        let [a, b, c, d, e, f, g, h] = <[u8; 8]>::try_from(c).map_err(|_| Invalid)?.map(val);
+        bad |= a | b | c | d | e | f | g | h;
+        // Invalid characters pollute neighbouring bits, but then `bad` refuses the whole input.
+        let v = (u64::from(a) << 42)
+            | (u64::from(b) << 36)
+            | (u64::from(c) << 30)
+            | (u64::from(d) << 24)
+            | (u64::from(e) << 18)
+            | (u64::from(f) << 12)
+            | (u64::from(g) << 6)
+            | u64::from(h);
         let bytes = v.to_be_bytes();
         o.copy_from_slice(bytes.get(2..).ok_or(Invalid)?);
     }

@@ -126,17 +126,25 @@ fn scope_token_ok(t: &str) -> bool {
 /// RFC 6749 §3.3 scope list in one pass: tokens of scope characters separated by single spaces, none
 /// empty, at most [`MAX_SCOPES`] tokens of at most [`MAX_SCOPE_LEN`] bytes.
 fn check_scope_string(s: &[u8]) -> Option<()> {
-    if s.is_empty() {
-        return Some(());
-    }
-    let mut tokens = 0usize;
-    for t in s.split(|b| *b == b' ') {
-        tokens += 1;
-        if t.is_empty() || t.len() > MAX_SCOPE_LEN || tokens > MAX_SCOPES || !t.iter().all(|b| is_scope_char(*b)) {
+    let (mut tokens, mut run) = (0usize, 0usize);
+    for &b in s {
+        if b == b' ' {
+            if run == 0 {
+                return None;
+            }
+            run = 0;
+        } else if is_scope_char(b) {
+            tokens += usize::from(run == 0);
+            run += 1;
+            if run > MAX_SCOPE_LEN {
+                return None;
+            }
+        } else {
             return None;
         }
     }
-    Some(())
+    // A trailing space leaves `run` at 0 after at least one token.
+    if tokens > MAX_SCOPES || (!s.is_empty() && run == 0) { None } else { Some(()) }
 }
 
 fn is_scope_char(b: u8) -> bool {
