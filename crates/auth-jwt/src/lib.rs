@@ -44,6 +44,26 @@
 //!    registered claims of the wrong type are errors; `typ`, `exp`, `nbf`, `iat`, `iss`, `aud`, `sub`,
 //!    required claims, scopes, DPoP binding, the caller's hook, and finally the `jti` replay guard.
 //!
+//! ## Defaults and limits
+//! | what | default | where |
+//! | --- | --- | --- |
+//! | token size | 8192 bytes | [`Limits::max_token_bytes`] |
+//! | encoded protected header | 1024 bytes | [`Limits::max_header_bytes`] |
+//! | JSON nesting (header, payload) | 16 | [`Limits::max_json_depth`] |
+//! | keys in a set / JWK Set document | [`MAX_KEYS`] / [`MAX_JWKS_BYTES`] | [`KeySet`] |
+//! | RSA modulus | [`MIN_RSA_BITS`]..=[`MAX_RSA_BITS`] bits | [`Key`] |
+//! | HMAC key | at least the hash output (32/48/64 bytes) | [`Key::hmac`] |
+//! | clock-skew leeway | [`DEFAULT_LEEWAY_SECS`] | [`Policy::leeway`] |
+//! | keys tried for a token without `kid` | 1 (ambiguity is refused); [`MAX_KEY_TRIES`] when opted in | [`Policy::try_all_keys`] |
+//! | accepted `typ` | absent or `JWT` | [`TypPolicy`] |
+//!
+//! ## Cost
+//! One heap allocation per [`verify`] (the decoded header and payload), beyond what the signature
+//! primitive itself allocates (ring's RSA does; HMAC, ECDSA, Ed25519 and P-521 do not). Registered
+//! claims are read from that buffer by span; no JSON value tree is built unless you ask for one
+//! ([`VerifiedToken::claims_value`], [`VerifiedToken::claims`]). A [`KeySet`] memoizes the protected
+//! headers it has verified, so a known header is neither decoded nor parsed again.
+//!
 //! ## Modules
 //! - [`dpop`]: RFC 9449 DPoP proof verification and RFC 7638 thumbprints.
 //! - [`introspection`]: RFC 7662 introspection responses into the same [`auth_core::Identity`].
