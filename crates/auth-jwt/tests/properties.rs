@@ -75,3 +75,55 @@ proptest! {
         prop_assert!(verify(&bytes, set, &Policy::new(), now).is_err(), "mutation at {} accepted", i);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Arbitrary bytes, and several random edits of a valid token, never panic and are never accepted
+    /// unless they are the token itself.
+    #[test]
+    fn hostile_input_is_refused_without_panicking(
+        noise in proptest::collection::vec(any::<u8>(), 0..600),
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6),
+        alg in 0usize..13,
+    ) {
+        let (key, set) = key_and_set(alg);
+        let now = Timestamp::from_unix(NOW);
+        prop_assert!(verify(&noise, set, &Policy::new(), now).is_err());
+        let token = kit::mint(key, &json!({"sub": "a", "exp": NOW + 60}));
+        let mut bytes = token.clone().into_bytes();
+        for (i, b) in &edits {
+            let at = i.index(bytes.len());
+            bytes[at] = *b;
+        }
+        let r = verify(&bytes, set, &Policy::new(), now);
+        prop_assert!(r.is_err() || bytes == token.as_bytes());
+        let _ = auth_jwt::KeySet::from_jwks(&noise);
+        let _ = auth_jwt::Key::from_jwk(&noise);
+        let _ = auth_jwt::Key::from_pem(&noise, None);
+        let _ = auth_jwt::introspection::parse(&noise, &Policy::new(), now);
+        let text = String::from_utf8_lossy(&noise);
+        let req = auth_jwt::dpop::DpopRequest { method: "GET", uri: "https://a.example/", access_token: None, nonce: None };
+        prop_assert!(auth_jwt::dpop::verify_proof(&text, &req, &auth_jwt::dpop::DpopPolicy::default(), now).is_err());
+    }
+
+    /// The strict scanner agrees with serde_json on what is JSON (serde_json accepts duplicate members,
+    /// which the scanner refuses by design, so those are compared separately).
+    #[test]
+    fn strict_json_agrees_with_serde_json(s in r#"\{( |"[a-c\\u]{0,3}"|:|,|[0-9.eE+-]{1,4}|true|null|\[|\]|\{|\}|"\\u00e9"|"\\ud83d\\ude00"|"\\ud800"){0,14}"#) {
+        let token_payload = s.as_bytes();
+        let serde_ok = serde_json::from_slice::<serde_json::Value>(token_payload).is_ok_and(|v| v.is_object());
+        let k = SigningKey::hmac_with_secret(Alg::HS256, &[7; 32]);
+        let set = KeySet::single(auth_jwt::Key::hmac(auth_jwt::Algorithm::HS256, &[7; 32]).unwrap());
+        let jws = kit::encode_raw(br#"{"alg":"HS256"}"#, token_payload, &k);
+        let ours = auth_jwt::verify_jws(jws.as_bytes(), &set, &auth_jwt::JwsPolicy::default()).map(|_| ());
+        // verify_jws does not parse the payload; the JWT layer does.
+        prop_assert!(ours.is_ok());
+        let jwt = verify(&jws, &set, &Policy::new().exp_optional(), Timestamp::from_unix(NOW));
+        let strict_ok = !matches!(jwt, Err(auth_jwt::Error::Malformed(_) | auth_jwt::Error::DuplicateMember | auth_jwt::Error::TooDeep));
+        match jwt {
+            Err(auth_jwt::Error::DuplicateMember) => prop_assert!(serde_ok, "dup reported for non-JSON {}", s),
+            _ => prop_assert_eq!(strict_ok, serde_ok, "{}", s),
+        }
+    }
+}
