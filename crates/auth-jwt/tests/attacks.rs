@@ -711,3 +711,38 @@ fn weak_and_vulnerable_keys_are_refused_at_load() {
         Error::InvalidKey(KeyProblem::AlgorithmMismatch)
     );
 }
+
+#[test]
+fn header_memo_never_changes_an_outcome() {
+    let k = hs_key();
+    let set = hs_set(&k);
+    // A header with `crit` is not memoized: another policy still refuses it after a success.
+    let token = kit::encode(&json!({"alg":"HS256","kid":"h1","crit":["exp"],"exp":1}), &claims(), &k);
+    assert!(verify(&token, &set, &Policy::new().understand_crit("exp"), now()).is_ok());
+    assert_eq!(reason(verify(&token, &set, &Policy::new(), now())), "unsupported_crit");
+    // A memoized header still goes through the policy's algorithm list and the signature check.
+    let plain = kit::mint(&k, &claims());
+    assert!(verify(&plain, &set, &Policy::new(), now()).is_ok());
+    assert_eq!(
+        reason(verify(&plain, &set, &Policy::new().algorithms(&[Algorithm::HS512]), now())),
+        "algorithm_not_allowed"
+    );
+    let (input, _) = plain.rsplit_once('.').unwrap();
+    let forged = format!("{input}.{}", b64url(&[0u8; 32]));
+    assert_eq!(reason(verify(&forged, &set, &Policy::new(), now())), "bad_signature");
+    // Headers of tokens that failed are never memoized: a fresh set sees the same outcome twice.
+    let other = SigningKey::new(Alg::HS256, Seed::new(99)).with_kid("h1");
+    let bad = kit::mint(&other, &claims());
+    assert_eq!(reason(verify(&bad, &set, &Policy::new(), now())), "bad_signature");
+    assert_eq!(reason(verify(&bad, &set, &Policy::new(), now())), "bad_signature");
+}
+
+#[test]
+fn shared_types_are_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<KeySet>();
+    assert_send_sync::<Key>();
+    assert_send_sync::<Policy>();
+    assert_send_sync::<auth_jwt::VerifiedToken>();
+    assert_send_sync::<DpopPolicy>();
+}
