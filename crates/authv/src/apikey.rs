@@ -41,12 +41,9 @@ pub struct VerifyArgs {
     /// A required scope (repeatable; all are required).
     #[arg(long = "scope", value_name = "S")]
     pub scopes: Vec<String>,
-    /// Verification time in Unix seconds (default: the system clock).
-    #[arg(long, value_name = "UNIX_SECONDS", allow_negative_numbers = true)]
-    pub now: Option<i64>,
-    /// Files holding one presented key each, or `-` for standard input.
-    #[arg(value_name = "INPUT", required = true)]
-    pub inputs: Vec<String>,
+    /// `--now` and the INPUTs.
+    #[command(flatten)]
+    pub common: cli::CommonArgs,
 }
 
 /// Runs `authv apikey …`.
@@ -104,8 +101,8 @@ fn verify(args: &VerifyArgs) -> Result<u8, UsageError> {
     if legacy {
         policy = policy.allow_legacy();
     }
-    let now = cli::now(args.now)?;
-    let inputs = cli::read_inputs(&args.inputs)?;
+    let now = args.common.now()?;
+    let inputs = args.common.read()?;
     let verdicts: Vec<Verdict> = inputs
         .iter()
         .map(|input| {

@@ -10,6 +10,36 @@ use serde_json::{Map, Value, json};
 use std::io::{Read, Write};
 use std::path::Path;
 
+/// Options every `verify` subcommand takes: the verification time and the INPUTs.
+#[derive(clap::Args, Debug)]
+pub struct CommonArgs {
+    /// Verification time in Unix seconds (default: the system clock).
+    #[arg(long, value_name = "UNIX_SECONDS", allow_negative_numbers = true)]
+    pub now: Option<i64>,
+    /// Files holding one credential each (a token, a raw HTTP request, a key, a PEM chain or a proxy
+    /// header value), or `-` for standard input.
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<String>,
+}
+
+impl CommonArgs {
+    /// `--now` or the system clock.
+    ///
+    /// # Errors
+    /// As [`now`].
+    pub fn now(&self) -> Result<Timestamp, UsageError> {
+        now(self.now)
+    }
+
+    /// Every INPUT's bytes, as [`read_inputs`].
+    ///
+    /// # Errors
+    /// As [`read_inputs`].
+    pub fn read(&self) -> Result<Vec<Vec<u8>>, UsageError> {
+        read_inputs(&self.inputs)
+    }
+}
+
 /// A usage or configuration error: exit status 2 and one line on standard error.
 #[derive(Debug)]
 pub struct UsageError(pub String);

@@ -260,86 +260,78 @@ fn request_id(parts: &axum::http::request::Parts) -> String {
     parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned()
 }
 
-async fn apikey_route(State(app): State<Arc<App>>, req: Request) -> Response {
+/// What every route does: read the body (bounded), view the request through auth-core's `http`
+/// adapter, read the clock once, run one verifier, answer. Only `verify` differs per scheme.
+async fn protect(
+    app: Arc<App>,
+    req: Request,
+    challenge: Challenge<'static>,
+    verify: impl FnOnce(&App, &RequestView<'_>, &PeerCertificates, Timestamp) -> Result<Identity, Rejection>,
+) -> Response {
+    let peer = req.extensions().get::<PeerCertificates>().cloned().unwrap_or_default();
     let (parts, body) = match collect(req).await {
         Ok(p) => p,
         Err(r) => return r,
     };
     let view = RequestView::from_http_parts(&parts, &body);
-    let policy = ApiKeyPolicy::new(&app.apikey_environments).require_scopes(&app.apikey_scopes);
-    let sources = KeySources::none().with_bearer().with_header("x-api-key").with_basic_key_as_user();
     let started = Instant::now();
-    let verdict = now_ts().map_err(|_| Rejection::invalid_token("clock")).and_then(|now| {
-        auth_apikey::verify_request(&view, &sources, &app.apikeys, &policy, now)
+    let verdict = match now_ts() {
+        Ok(now) => verify(&app, &view, &peer, now),
+        Err(_) => Err(Rejection::invalid_token("clock")),
+    };
+    app.answer(&request_id(&parts), verdict, started.elapsed(), challenge)
+}
+
+const fn challenge(scheme: &'static str) -> Challenge<'static> {
+    Challenge { scheme: auth_core::ChallengeScheme::Custom(scheme), realm: Some(REALM) }
+}
+
+async fn apikey_route(State(app): State<Arc<App>>, req: Request) -> Response {
+    protect(app, req, Challenge::bearer(Some(REALM)), |app, view, _, now| {
+        let policy = ApiKeyPolicy::new(&app.apikey_environments).require_scopes(&app.apikey_scopes);
+        let sources = KeySources::none().with_bearer().with_header("x-api-key").with_basic_key_as_user();
+        auth_apikey::verify_request(view, &sources, &app.apikeys, &policy, now)
             .map(|v| v.identity())
             .map_err(|e| policy.rejection(&e))
-    });
-    app.answer(&request_id(&parts), verdict, started.elapsed(), Challenge::bearer(Some(REALM)))
+    })
+    .await
 }
 
 async fn jwt_route(State(app): State<Arc<App>>, req: Request) -> Response {
-    let (parts, body) = match collect(req).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let view = RequestView::from_http_parts(&parts, &body);
-    let started = Instant::now();
-    let sources = auth_core::CredentialSources::none().with_bearer();
-    let verdict = match (auth_core::extract_credential(&view, &sources), now_ts()) {
-        (_, Err(_)) => Err(Rejection::invalid_token("clock")),
-        (Ok(auth_core::Credential::Bearer(token)), Ok(now)) => {
-            auth_jwt::verify(token, &app.jwt_keys, &app.jwt_policy, now)
+    protect(app, req, Challenge::bearer(Some(REALM)), |app, view, _, now| {
+        match auth_core::extract_credential(view, &auth_core::CredentialSources::none().with_bearer()) {
+            Ok(auth_core::Credential::Bearer(token)) => auth_jwt::verify(token, &app.jwt_keys, &app.jwt_policy, now)
                 .map(|t| t.identity())
-                .map_err(|e| e.rejection())
+                .map_err(|e| e.rejection()),
+            Ok(_) => Err(Rejection::missing_credentials()),
+            Err(e) => Err(e.rejection()),
         }
-        (Ok(_), Ok(_)) => Err(Rejection::missing_credentials()),
-        (Err(e), Ok(_)) => Err(e.rejection()),
-    };
-    app.answer(&request_id(&parts), verdict, started.elapsed(), Challenge::bearer(Some(REALM)))
+    })
+    .await
 }
 
 async fn hmac_route(State(app): State<Arc<App>>, req: Request) -> Response {
-    let (parts, body) = match collect(req).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let view = RequestView::from_http_parts(&parts, &body);
-    let started = Instant::now();
-    let verdict = now_ts()
-        .map_err(|_| Rejection::invalid_token("clock"))
-        .and_then(|now| app.signed.verify(&view, now, &app.guard).map(|v| v.identity()).map_err(|e| e.rejection()));
-    let challenge = Challenge { scheme: auth_core::ChallengeScheme::Custom("HMAC-SHA256"), realm: Some(REALM) };
-    app.answer(&request_id(&parts), verdict, started.elapsed(), challenge)
+    protect(app, req, challenge("HMAC-SHA256"), |app, view, _, now| {
+        app.signed.verify(view, now, &app.guard).map(|v| v.identity()).map_err(|e| e.rejection())
+    })
+    .await
 }
 
 async fn sigv4_route(State(app): State<Arc<App>>, req: Request) -> Response {
-    let (parts, body) = match collect(req).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let view = RequestView::from_http_parts(&parts, &body);
-    let started = Instant::now();
-    let verdict = now_ts()
-        .map_err(|_| Rejection::invalid_token("clock"))
-        .and_then(|now| app.sigv4.verify(&view, now).map(|v| v.identity()).map_err(|e| e.rejection()));
-    let challenge = Challenge { scheme: auth_core::ChallengeScheme::Custom("AWS4-HMAC-SHA256"), realm: Some(REALM) };
-    app.answer(&request_id(&parts), verdict, started.elapsed(), challenge)
+    protect(app, req, challenge("AWS4-HMAC-SHA256"), |app, view, _, now| {
+        app.sigv4.verify(view, now).map(|v| v.identity()).map_err(|e| e.rejection())
+    })
+    .await
 }
 
 async fn mtls_route(State(app): State<Arc<App>>, req: Request) -> Response {
-    let peer = req.extensions().get::<PeerCertificates>().cloned().unwrap_or_default();
-    let (parts, _body) = match collect(req).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    let started = Instant::now();
-    let verdict = match (peer.0.is_empty(), now_ts()) {
-        (true, _) => Err(Rejection::missing_credentials()),
-        (false, Ok(now)) => app.mtls.verify_chain(&peer.0, now).map(|c| c.identity()).map_err(|e| e.rejection()),
-        (false, Err(_)) => Err(Rejection::invalid_token("clock")),
-    };
-    let challenge = Challenge { scheme: auth_core::ChallengeScheme::Custom("mTLS"), realm: Some(REALM) };
-    app.answer(&request_id(&parts), verdict, started.elapsed(), challenge)
+    protect(app, req, challenge("mTLS"), |app, _, peer, now| {
+        if peer.0.is_empty() {
+            return Err(Rejection::missing_credentials());
+        }
+        app.mtls.verify_chain(&peer.0, now).map(|c| c.identity()).map_err(|e| e.rejection())
+    })
+    .await
 }
 
 fn router(app: Arc<App>) -> Router {

@@ -80,12 +80,9 @@ pub struct VerifyArgs {
     /// Override the scheme's time window in seconds.
     #[arg(long, value_name = "SECONDS")]
     pub tolerance: Option<u32>,
-    /// Verification time in Unix seconds (default: the system clock).
-    #[arg(long, value_name = "UNIX_SECONDS", allow_negative_numbers = true)]
-    pub now: Option<i64>,
-    /// Files holding one raw HTTP request each, or `-` for standard input.
-    #[arg(value_name = "INPUT", required = true)]
-    pub inputs: Vec<String>,
+    /// `--now` and the INPUTs.
+    #[command(flatten)]
+    pub common: cli::CommonArgs,
 }
 
 /// Runs `authv hmac …`.
@@ -279,8 +276,8 @@ fn verify_one(
 
 fn verify(args: &VerifyArgs) -> Result<u8, UsageError> {
     let prepared = prepare(args)?;
-    let now = cli::now(args.now)?;
-    let inputs = cli::read_inputs(&args.inputs)?;
+    let now = args.common.now()?;
+    let inputs = args.common.read()?;
     let guard = MemoryReplayGuard::new(1 << 16);
     let scheme = args.scheme;
     let verdicts: Vec<Verdict> = inputs

@@ -46,12 +46,9 @@ pub struct VerifyArgs {
     /// A claim that must be present (repeatable).
     #[arg(long = "require", value_name = "CLAIM")]
     pub require: Vec<String>,
-    /// Verification time in Unix seconds (default: the system clock).
-    #[arg(long, value_name = "UNIX_SECONDS", allow_negative_numbers = true)]
-    pub now: Option<i64>,
-    /// Files holding one token each, or `-` for standard input.
-    #[arg(value_name = "INPUT", required = true)]
-    pub inputs: Vec<String>,
+    /// `--now` and the INPUTs.
+    #[command(flatten)]
+    pub common: cli::CommonArgs,
 }
 
 /// Runs `authv jwt …`.
@@ -159,8 +156,8 @@ fn verify(args: &VerifyArgs) -> Result<u8, UsageError> {
     let algs = parse_algs(&args.algs)?;
     let keys = build_keys(args, &algs)?;
     let policy = build_policy(args, &algs, &keys)?;
-    let now = cli::now(args.now)?;
-    let inputs = cli::read_inputs(&args.inputs)?;
+    let now = args.common.now()?;
+    let inputs = args.common.read()?;
     let verdicts: Vec<Verdict> = inputs
         .iter()
         .map(|input| match auth_jwt::verify(input.trim_ascii(), &keys, &policy, now) {

@@ -64,12 +64,9 @@ pub struct VerifyArgs {
     /// With `--forwarded rfc9440`: a file holding the `Client-Cert-Chain` value.
     #[arg(long, value_name = "FILE")]
     pub chain_header: Option<String>,
-    /// Verification time in Unix seconds (default: the system clock).
-    #[arg(long, value_name = "UNIX_SECONDS", allow_negative_numbers = true)]
-    pub now: Option<i64>,
-    /// Files holding one PEM chain (leaf first) or forwarded header value each, or `-`.
-    #[arg(value_name = "INPUT", required = true)]
-    pub inputs: Vec<String>,
+    /// `--now` and the INPUTs.
+    #[command(flatten)]
+    pub common: cli::CommonArgs,
 }
 
 /// Runs `authv mtls …`.
@@ -175,8 +172,8 @@ fn verify(args: &VerifyArgs) -> Result<u8, UsageError> {
         Some(path) => Some(cli::read_source(path, "cannot read chain header")?),
         None => None,
     };
-    let now = cli::now(args.now)?;
-    let inputs = cli::read_inputs(&args.inputs)?;
+    let now = args.common.now()?;
+    let inputs = args.common.read()?;
     let verdicts: Vec<Verdict> = inputs
         .iter()
         .map(|input| {
