@@ -382,3 +382,25 @@ fn wycheproof_hmac() {
         run_primitive_file(f, "hmac");
     }
 }
+
+/// The JWK suite's invalid keys are refused at load for the right reason, not by accident later.
+#[test]
+fn wycheproof_json_web_key_reasons() {
+    let Some(doc) = load("wycheproof/testvectors_v1/json_web_key_test.json") else { return };
+    let mut seen = 0;
+    for group in doc["testGroups"].as_array().unwrap() {
+        let keys = group.get("public").or_else(|| group.get("private")).unwrap();
+        let expected = match group["comment"].as_str().unwrap() {
+            "jws_rsa_roca_key" => auth_jwt::KeyProblem::Vulnerable,
+            "keysize_too_small" | "exponentOne" => auth_jwt::KeyProblem::TooWeak,
+            // Its second key's `k` has non-zero unused trailing bits (non-canonical base64url), which
+            // refuses the set before the duplicate `kid` is reached (that rule has its own unit test).
+            "jws_duplicate_kid" => auth_jwt::KeyProblem::Malformed,
+            "jws_mixedSymmetryKeyset" => auth_jwt::KeyProblem::MixedKeySet,
+            _ => continue,
+        };
+        assert_eq!(keyset_from(keys).unwrap_err(), Error::InvalidKey(expected), "{}", group["comment"]);
+        seen += 1;
+    }
+    assert_eq!(seen, 5);
+}
