@@ -488,6 +488,13 @@ impl Key {
             b64::decode_public(sig_b64, sig).map_err(|_| Error::BadSignature)?;
             return self.verify_signature(alg, signing_input, sig);
         }
+        if len <= 512 {
+            // RSA up to 4096 bits.
+            let mut buf = [0u8; 512];
+            let sig = buf.get_mut(..len).ok_or(Error::BadSignature)?;
+            b64::decode_public(sig_b64, sig).map_err(|_| Error::BadSignature)?;
+            return self.verify_signature(alg, signing_input, sig);
+        }
         let mut buf = [0u8; MAX_RSA_BITS / 8];
         let sig = buf.get_mut(..len).ok_or(Error::BadSignature)?;
         b64::decode_public(sig_b64, sig).map_err(|_| Error::BadSignature)?;
