@@ -374,6 +374,38 @@ impl VerifiedJws {
     }
 }
 
+/// The decoded parts of a compact JWS whose signature was **not** checked.
+///
+/// For diagnostics only (a CLI printing why a token failed, a log line): nothing here may decide
+/// access. The same structural checks as [`verify_jws`] apply (limits, three segments, strict
+/// base64url, a duplicate-free JSON header with a supported `alg`), except that the payload is not
+/// required to be JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unverified {
+    /// The decoded protected header JSON.
+    pub header_json: Vec<u8>,
+    /// The decoded payload.
+    pub payload: Vec<u8>,
+    /// The decoded signature.
+    pub signature: Vec<u8>,
+}
+
+/// Decodes a compact JWS **without verifying it**. See [`Unverified`].
+///
+/// # Errors
+/// The structural [`Error`]s of [`verify_jws`].
+pub fn decode_unverified(token: &[u8], limits: &Limits) -> Result<Unverified, Error> {
+    let parts = split(token, limits)?;
+    let mut header_json = Vec::new();
+    b64::decode_public_into(parts.header, &mut header_json).map_err(|_| Malformed::Base64)?;
+    parse_header(&header_json, limits.max_json_depth, &[])?;
+    let mut payload = Vec::new();
+    b64::decode_public_into(parts.payload, &mut payload).map_err(|_| segment_error(parts.payload))?;
+    let mut signature = Vec::new();
+    b64::decode_public_into(parts.signature, &mut signature).map_err(|_| Malformed::Base64)?;
+    Ok(Unverified { header_json, payload, signature })
+}
+
 /// Verifies a compact JWS with any payload: limits, structure, header (`alg`, `crit`, `b64`), key
 /// selection and the signature. The payload is decoded (strictly) before the signature check but
 /// interpreted only after it.
@@ -452,6 +484,17 @@ mod tests {
             Error::UnsupportedCrit
         );
         assert_eq!(hdr(r#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#).unwrap_err(), Error::JweNotSupported);
+    }
+
+    #[test]
+    fn unverified_decoding_is_structural_only() {
+        let t = b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln";
+        let u = decode_unverified(t, &Limits::DEFAULT).unwrap();
+        assert_eq!(u.header_json, br#"{"alg":"HS256"}"#);
+        assert_eq!(u.payload, br#"{"sub":"a"}"#);
+        assert_eq!(u.signature, b"sig");
+        assert!(decode_unverified(b"eyJhbGciOiJub25lIn0.e30.", &Limits::DEFAULT).is_err());
+        assert!(decode_unverified(b"eyJhbGciOiJIUzI1NiJ9.e30=.c2ln", &Limits::DEFAULT).is_err());
     }
 
     #[test]

@@ -87,7 +87,7 @@ mod token;
 
 pub use alg::{Algorithm, AlgorithmSet};
 pub use error::{DpopFailure, Error, KeyProblem, Malformed};
-pub use jws::{JwsPolicy, Limits, VerifiedJws, verify_jws};
+pub use jws::{JwsPolicy, Limits, Unverified, VerifiedJws, decode_unverified, verify_jws};
 pub use key::{Key, KeySet, KeyType, MAX_JWKS_BYTES, MAX_KEYS, MAX_PEM_BYTES, MAX_RSA_BITS, MIN_RSA_BITS, SkippedKey};
 pub use policy::{DEFAULT_LEEWAY_SECS, MAX_KEY_TRIES, Policy, Presentation, TypPolicy, ValidationHook};
 pub use token::{Audience, StandardClaims, VerifiedToken, verify, verify_as};

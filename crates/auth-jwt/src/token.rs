@@ -420,6 +420,12 @@ impl VerifiedToken {
         self.jws.typ()
     }
 
+    /// The decoded protected header JSON.
+    #[must_use]
+    pub fn header_json(&self) -> &[u8] {
+        self.jws.header_json()
+    }
+
     /// The decoded payload (the claims JSON).
     #[must_use]
     pub fn payload(&self) -> &[u8] {
