@@ -168,7 +168,7 @@ pub fn verify_proof(
     if let Some(expected) = req.nonce
         && !nonce.as_deref().is_some_and(|n| auth_core::ct_eq(n.as_bytes(), expected.as_bytes()))
     {
-        return Err(fail(DpopFailure::Malformed));
+        return Err(fail(DpopFailure::Nonce));
     }
     let iat = iat.ok_or(fail(DpopFailure::Time))?;
     let now_s = now.as_unix();

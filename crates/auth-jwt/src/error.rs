@@ -153,6 +153,9 @@ pub enum DpopFailure {
     KeyBinding,
     /// `jti` is missing.
     MissingJti,
+    /// The server requires a nonce (RFC 9449 §8/§9) and the proof's `nonce` is missing or different;
+    /// the server answers with a fresh `DPoP-Nonce`.
+    Nonce,
 }
 
 /// Why a key was refused at load time ([`Error::InvalidKey`]).

@@ -686,6 +686,16 @@ fn dpop_proofs_rfc9449() {
     let other_proof = kit::dpop_proof(&other, "GET", uri, NOW, "p-2", Some(&access));
     let v = dpop::verify_proof(&other_proof, &req, &fresh, now()).unwrap();
     assert_eq!(dpop::check_binding(&token, &v), fail(DpopFailure::KeyBinding));
+    // A server-issued nonce must come back.
+    let with_nonce = DpopRequest { access_token: None, nonce: Some("n-1"), ..req };
+    let no_nonce = kit::dpop_proof(&client, "GET", uri, NOW, "p-n", None);
+    assert_eq!(check(&no_nonce, &with_nonce), fail(DpopFailure::Nonce));
+    let nonced = kit::encode(
+        &json!({"typ": "dpop+jwt", "alg": "ES256", "jwk": client.bare_jwk()}),
+        &json!({"jti": "p-n2", "htm": "GET", "htu": uri, "iat": NOW, "nonce": "n-1"}),
+        &client,
+    );
+    assert!(check(&nonced, &with_nonce).is_ok());
     // Every asymmetric algorithm can sign proofs.
     for alg in [Alg::RS256, Alg::PS384, Alg::ES384, Alg::ES512, Alg::EdDSA] {
         let k = SigningKey::new(alg, Seed::new(40));
