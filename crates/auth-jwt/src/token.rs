@@ -203,11 +203,13 @@ impl VerifiedToken {
     fn check(&self, p: &Policy, now: Timestamp) -> Result<(), Error> {
         let now_s = now.as_unix();
         // Header type.
-        match (&p.typ, self.typ()) {
+        let typ = self.jws.header.typ.as_ref().map(|t| t.bytes(&self.jws.buf));
+        match (&p.typ, typ) {
             (TypPolicy::Any, _) => {}
             (TypPolicy::JwtOrAbsent, None) => {}
-            (TypPolicy::JwtOrAbsent, Some(t)) if typ_matches(t, "JWT") => {}
-            (TypPolicy::Exact(want), Some(t)) if typ_matches(t, want) => {}
+            (TypPolicy::JwtOrAbsent, Some(t)) if t.eq_ignore_ascii_case(b"JWT") => {}
+            (TypPolicy::JwtOrAbsent, Some(t)) if typ_matches(&String::from_utf8_lossy(t), "JWT") => {}
+            (TypPolicy::Exact(want), Some(t)) if typ_matches(&String::from_utf8_lossy(t), want) => {}
             _ => return Err(Error::InvalidType),
         }
         // Time.
