@@ -85,6 +85,10 @@ pub(crate) struct Key {
     prefix: u64,
 }
 
+/// The deepest nesting the scanner ever follows, whatever a caller configures: it recurses once per
+/// level, and this bound keeps the stack use small on any thread.
+pub(crate) const HARD_MAX_DEPTH: usize = 64;
+
 /// Member names kept on the stack for the duplicate check (all open objects together); more spill
 /// to the heap.
 const INLINE_KEYS: usize = 16;
@@ -487,7 +491,7 @@ fn scan_object_inner<F: FnMut(&[u8], Value) -> Result<(), Error>>(
     let mut sc = Scanner {
         s: input,
         pos: 0,
-        max_depth,
+        max_depth: max_depth.min(HARD_MAX_DEPTH),
         inline: [Key::default(); INLINE_KEYS],
         inline_len: 0,
         spill: Vec::new(),
@@ -796,6 +800,12 @@ mod tests {
         // Many keys in nested objects spill past the inline stack.
         let nested: Vec<String> = (0..60).map(|i| format!("\"n{i}\":{{\"a\":1,\"b\":2}}")).collect();
         assert!(ok(&format!("{{{}}}", nested.join(","))));
+    }
+
+    #[test]
+    fn depth_has_a_hard_cap() {
+        let deep = format!("{{\"a\":{}1{}}}", "[".repeat(HARD_MAX_DEPTH + 5), "]".repeat(HARD_MAX_DEPTH + 5));
+        assert_eq!(scan_object(deep.as_bytes(), usize::MAX, &mut |_, _| Ok(())).unwrap_err(), Error::TooDeep);
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub struct Limits {
     /// The longest encoded protected header, in bytes. Default 1024.
     pub max_header_bytes: usize,
     /// The deepest JSON nesting in the header or payload (objects and arrays; the top-level object is
-    /// depth 1). Default 16.
+    /// depth 1). Default 16; values above 64 act as 64 (the parser's fixed ceiling).
     pub max_json_depth: usize,
 }
 
