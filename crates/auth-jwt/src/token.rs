@@ -147,9 +147,24 @@ fn check_scope_string(s: &[u8]) -> Option<()> {
     if tokens > MAX_SCOPES || (!s.is_empty() && run == 0) { None } else { Some(()) }
 }
 
+/// RFC 6749 scope-token characters: `%x21 / %x23-5B / %x5D-7E`.
 fn is_scope_char(b: u8) -> bool {
-    matches!(b, 0x21 | 0x23..=0x5B | 0x5D..=0x7E)
+    SCOPE_CHARS.get(usize::from(b)) == Some(&1)
 }
+
+// Compile-time table; the index is bounded by the loop.
+#[allow(clippy::indexing_slicing)]
+const SCOPE_CHARS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0x21;
+    while i <= 0x7E {
+        if i != 0x22 && i != 0x5C {
+            t[i] = 1;
+        }
+        i += 1;
+    }
+    t
+};
 
 /// Verifies a JWT: the compact JWS (limits, header, key selection, signature — always first), then
 /// the claims against `policy` at time `now`.
