@@ -131,8 +131,10 @@ impl Reject for HeaderError {
     }
 }
 
-/// RFC 9110 `tchar`.
-pub(crate) const fn is_tchar(b: u8) -> bool {
+/// Whether `b` is an RFC 9110 `tchar`, the characters of tokens (header field names, methods,
+/// auth-schemes, unquoted parameter values).
+#[must_use]
+pub const fn is_tchar(b: u8) -> bool {
     matches!(b,
         b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~'
         | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z')

@@ -9,7 +9,7 @@ use crate::rejection::{Reject, Rejection};
 use crate::time::Timestamp;
 use core::fmt;
 use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasher, Hasher, RandomState};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// The longest id a guard accepts, namespace included, in bytes.
@@ -119,8 +119,36 @@ pub struct MemoryReplayGuard {
     per_shard: usize,
 }
 
+/// The map's own hasher: keys are already keyed SipHash outputs, uniform and unpredictable to anyone
+/// without the guard's random keys, so their low 64 bits are used as they are instead of hashing them a
+/// second time.
+#[derive(Default)]
+struct PrehashedKey(u64);
+
+impl Hasher for PrehashedKey {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u128` is used by `u128: Hash`; fold anything else in so the hasher stays total.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u128(&mut self, key: u128) {
+        // Truncation to the low half is the point: those bits are already uniformly distributed.
+        #[allow(clippy::cast_possible_truncation)]
+        let low = key as u64;
+        self.0 = low;
+    }
+}
+
+type LiveMap = HashMap<u128, i64, BuildHasherDefault<PrehashedKey>>;
+
 struct Shard {
-    live: HashMap<u128, i64>,
+    live: LiveMap,
     queue: VecDeque<(i64, u128)>,
     last_sweep: Option<i64>,
 }
@@ -144,7 +172,7 @@ impl MemoryReplayGuard {
         let shards = (0..shard_count)
             .map(|_| {
                 Mutex::new(Shard {
-                    live: HashMap::with_capacity(per_shard),
+                    live: LiveMap::with_capacity_and_hasher(per_shard, BuildHasherDefault::default()),
                     queue: VecDeque::with_capacity(per_shard),
                     last_sweep: None,
                 })
@@ -223,7 +251,9 @@ impl ReplayGuard for MemoryReplayGuard {
         }
         let key = self.key(namespace, id);
         let count = self.shards.len().max(1);
-        let index = usize::try_from(key % (count as u128)).unwrap_or(0);
+        // The shard comes from the high half, the map bucket from the low half, so the two stay
+        // independent and every shard's table is used evenly.
+        let index = usize::try_from((key >> 64) % (count as u128)).unwrap_or(0);
         let Some(shard) = self.shards.get(index) else {
             return Err(ReplayError::CapacityExceeded);
         };
