@@ -44,6 +44,8 @@ pub enum ErrorCode {
     InvalidToken,
     /// The request requires higher privileges than the credential provides. HTTP 403.
     InsufficientScope,
+    /// RFC 9449 §7.1: the DPoP proof is invalid (answered with a `DPoP` challenge). HTTP 401.
+    InvalidDpopProof,
 }
 
 impl ErrorCode {
@@ -54,15 +56,16 @@ impl ErrorCode {
             Self::InvalidRequest => "invalid_request",
             Self::InvalidToken => "invalid_token",
             Self::InsufficientScope => "insufficient_scope",
+            Self::InvalidDpopProof => "invalid_dpop_proof",
         }
     }
 
-    /// The status RFC 6750 assigns to the code.
+    /// The status RFC 6750 (or RFC 9449 for `invalid_dpop_proof`) assigns to the code.
     #[must_use]
     pub const fn status(self) -> Status {
         match self {
             Self::InvalidRequest => Status::BadRequest,
-            Self::InvalidToken => Status::Unauthorized,
+            Self::InvalidToken | Self::InvalidDpopProof => Status::Unauthorized,
             Self::InsufficientScope => Status::Forbidden,
         }
     }
@@ -74,6 +77,7 @@ impl ErrorCode {
             Self::InvalidRequest => "The request is malformed",
             Self::InvalidToken => "The credentials are invalid or expired",
             Self::InsufficientScope => "The credentials do not grant access to this resource",
+            Self::InvalidDpopProof => "The DPoP proof is invalid",
         }
     }
 }
@@ -314,6 +318,18 @@ mod tests {
         let h = r.www_authenticate(&Challenge::bearer(None));
         assert!(h.starts_with(r#"Bearer error="insufficient_scope""#), "{h}");
         assert!(h.ends_with(r#", scope="read write""#), "{h}");
+    }
+
+    #[test]
+    fn dpop_challenge_per_rfc9449() {
+        // RFC 9449 §7.1: `WWW-Authenticate: DPoP error="invalid_dpop_proof", error_description="…"`.
+        let r = Rejection::with_code(ErrorCode::InvalidDpopProof, "invalid_dpop_proof");
+        assert_eq!(r.status().code(), 401);
+        let c = Challenge { scheme: ChallengeScheme::Custom("DPoP"), realm: None };
+        assert_eq!(
+            r.www_authenticate(&c),
+            r#"DPoP error="invalid_dpop_proof", error_description="The DPoP proof is invalid""#
+        );
     }
 
     #[test]

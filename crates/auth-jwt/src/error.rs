@@ -1,6 +1,6 @@
 //! The one error type of this crate.
 
-use auth_core::{Reject, Rejection, ReplayError, Timestamp};
+use auth_core::{ErrorCode, Reject, Rejection, ReplayError, Timestamp};
 use core::fmt;
 use std::borrow::Cow;
 
@@ -257,6 +257,8 @@ impl Reject for Error {
                 Rejection::insufficient_scope("insufficient_scope").with_required_scope(required.clone())
             }
             Self::Replay(e) => e.rejection(),
+            // RFC 9449 §7.1 gives a bad proof its own error code, answered with a DPoP challenge.
+            Self::InvalidDpopProof(_) => Rejection::with_code(ErrorCode::InvalidDpopProof, self.reason()),
             other => Rejection::invalid_token(other.reason()),
         }
     }

@@ -650,6 +650,11 @@ fn dpop_proofs_rfc9449() {
     let check = |proof: &str, req: &DpopRequest<'_>| dpop::verify_proof(proof, req, &fresh, now()).map(|_| ());
     let fail = |f: DpopFailure| Err(Error::InvalidDpopProof(f));
     assert_eq!(check(&kit::dpop_proof(&client, "POST", uri, NOW, "p", Some(&access)), &req), fail(DpopFailure::Method));
+    // RFC 9449 §7.1: a bad proof is answered with its own error code.
+    let wrong_method = check(&kit::dpop_proof(&client, "POST", uri, NOW, "p", Some(&access)), &req).unwrap_err();
+    let rejection = auth_core::Reject::rejection(&wrong_method);
+    assert_eq!((rejection.status().code(), rejection.reason()), (401, "invalid_dpop_proof"));
+    assert_eq!(rejection.error().map(auth_core::ErrorCode::as_str), Some("invalid_dpop_proof"));
     assert_eq!(
         check(&kit::dpop_proof(&client, "GET", "https://api.example/other", NOW, "p", Some(&access)), &req),
         fail(DpopFailure::Uri)
