@@ -213,6 +213,9 @@ impl VerifierBuilder {
     /// As [`trust_anchors_pem`](Self::trust_anchors_pem).
     pub fn intermediates_pem(mut self, pem: &[u8]) -> Result<Self, Error> {
         let certs = input::pem_certificates(pem, MAX_CONFIG_PEM_LEN, MAX_CONFIGURED_INTERMEDIATES)?;
+        if certs.is_empty() {
+            return Err(ConfigError::error("no_intermediate", "the intermediates PEM holds no certificate"));
+        }
         self.intermediates.extend(certs);
         Ok(self)
     }
@@ -337,6 +340,11 @@ impl VerifierBuilder {
                 "spiffe_anchor_without_trust_domain",
                 "in SPIFFE mode every anchor must belong to a trust domain",
             ));
+        }
+        // A configured intermediate that does not even parse is a broken configuration, not something
+        // to skip silently at every verification.
+        for der in &self.intermediates {
+            EndEntityCert::try_from(der).map_err(|_| Error::MalformedCertificate)?;
         }
         let mut anchors = Vec::with_capacity(self.anchors.len());
         let mut meta = Vec::with_capacity(self.anchors.len());

@@ -663,3 +663,23 @@ fn spiffe_any_trust_domain_with_plain_anchors() {
     let stray = prod.leaf(&LeafSpec::spiffe("spiffe://team.example/x"));
     assert_eq!(reason(v.verify_chain(&stray.chain(), NOW)), (401, "unknown_issuer"));
 }
+
+#[test]
+fn malformed_configured_intermediates_are_refused() {
+    let pki = Pki::p256("Cfg");
+    let base =
+        || Verifier::builder().trust_anchors_pem(pki.root_pem().as_bytes()).unwrap().allow_any_trusted(scopes("x"));
+    let junk = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+    let err = base().intermediates_pem(junk.as_bytes()).unwrap().build().unwrap_err();
+    assert_eq!(err.reason(), "malformed_certificate");
+    let err = base().intermediates_pem(b"no pem here").unwrap_err();
+    assert_eq!(err.reason(), "no_intermediate");
+    let err = base().intermediate_der(CertificateDer::from(vec![0x30, 0x00])).build().unwrap_err();
+    assert_eq!(err.reason(), "malformed_certificate");
+    let good = tk_pem_intermediate(&pki);
+    assert!(base().intermediates_pem(good.as_bytes()).unwrap().build().is_ok());
+}
+
+fn tk_pem_intermediate(pki: &Pki) -> String {
+    auth_testkit::mtls::pem_cert(&pki.intermediate.der())
+}

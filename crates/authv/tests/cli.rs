@@ -201,6 +201,16 @@ fn jwt_usage_errors() {
     let key = tk_jwt::SigningKey::new(tk_jwt::Alg::ES256, Seed::new(1));
     let jwks = d.file("jwks.json", tk_jwt::jwk_set(&[&key]));
     authv(&["jwt", "verify", "--jwks", &jwks, &d.path("missing-input")], None).assert_usage_error();
+    // Malformed key files of every kind.
+    for (name, contents) in [
+        ("garbage.pem", "-----BEGIN PUBLIC KEY-----\nnot base64\n-----END PUBLIC KEY-----\n"),
+        ("private.pem", "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n"),
+        ("jwk.json", "{\"kty\": \"EC\", \"crv\": \"P-256\"}"),
+        ("empty", ""),
+    ] {
+        let path = d.file(name, contents);
+        authv(&["jwt", "verify", "--key", &path, "--alg", "ES256", &token], None).assert_usage_error();
+    }
     authv(&["jwt", "verify", "--jwks", &jwks], None).assert_usage_error();
     authv(&["frobnicate"], None).assert_usage_error();
 }
@@ -589,6 +599,11 @@ fn mtls_revocation_and_usage_errors() {
     let bad_allow = d.file("allow.json", "[1,2]");
     authv(&["mtls", "verify", "--ca", &ca, "--allow", &bad_allow, &input], None).assert_usage_error();
     authv(&["mtls", "verify", "--ca", &ca, "--forwarded", "haproxy", &input], None).assert_usage_error();
+    let junk = d.file("junk", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+    authv(&["mtls", "verify", "--ca", &ca, "--intermediates", &junk, &input], None).assert_usage_error();
+    authv(&["mtls", "verify", "--ca", &ca, "--crl", &junk, &input], None).assert_usage_error();
+    let not_crl = d.file("crl.der", b"\x30\x03\x02\x01\x00");
+    authv(&["mtls", "verify", "--ca", &ca, "--crl", &not_crl, &input], None).assert_usage_error();
     authv(&["mtls", "verify", "--ca", &ca, "--chain-header", &input, &input], None).assert_usage_error();
 }
 
