@@ -724,7 +724,7 @@ impl MessageVerifier {
         if name.starts_with('@') {
             return derived(msg, name, params, out);
         }
-        if name.is_empty() || name.bytes().any(|b| !crate::util::is_tchar(b) || b.is_ascii_uppercase()) {
+        if name.is_empty() || name.bytes().any(|b| !auth_core::header::is_tchar(b) || b.is_ascii_uppercase()) {
             return Err(Error::InvalidComponent);
         }
         let (mut sf_, mut key, mut bs) = (false, None, false);

@@ -165,7 +165,7 @@ impl P<'_> {
             c if c.is_ascii_alphabetic() || c == b'*' => {
                 let start = self.i;
                 while let Some(c) = self.peek() {
-                    if crate::util::is_tchar(c) || c == b':' || c == b'/' {
+                    if auth_core::header::is_tchar(c) || c == b':' || c == b'/' {
                         self.i += 1;
                     } else {
                         break;

@@ -46,7 +46,8 @@
 
 use crate::Error;
 use crate::keys::{KeyStore, is_valid_key_id};
-use crate::util::{check_window, hex_lower_exact, is_ctl, is_tchar, parse_unix};
+use crate::util::{check_window, hex_lower_exact, is_ctl, parse_unix};
+use auth_core::header::is_tchar;
 use auth_core::{Identity, ReplayGuard, RequestView, Scheme, Timestamp};
 
 /// Default half-width of the timestamp window, in seconds (±5 minutes).

@@ -438,7 +438,7 @@ impl SigV4Verifier {
         if target.bytes().any(is_ctl) {
             return Err(Error::ControlCharacter);
         }
-        if req.method().is_empty() || !req.method().bytes().all(crate::util::is_tchar) {
+        if req.method().is_empty() || !req.method().bytes().all(auth_core::header::is_tchar) {
             return Err(Error::InvalidRequest);
         }
         let h = req.headers();
@@ -517,7 +517,7 @@ impl SigV4Verifier {
             if count > MAX_SIGNED_HEADERS {
                 return Err(Error::TooLarge);
             }
-            if name.is_empty() || !name.bytes().all(|b| crate::util::is_tchar(b) && !b.is_ascii_uppercase()) {
+            if name.is_empty() || !name.bytes().all(|b| auth_core::header::is_tchar(b) && !b.is_ascii_uppercase()) {
                 return Err(Error::MalformedHeader("signed headers"));
             }
             if prev.is_some_and(|p| p >= name) {

@@ -122,15 +122,6 @@ pub(crate) fn opt<'a>(headers: &Headers<'a>, name: &'static str) -> Result<Optio
     headers.get_one(name).map_err(|_| Error::DuplicateHeader(name))
 }
 
-/// RFC 9110 `tchar` (token characters), for methods.
-pub(crate) const fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~'
-        )
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
