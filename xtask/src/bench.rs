@@ -1,0 +1,433 @@
+//! `cargo xtask bench`: the benchmark table, and `cargo xtask bench --gate`: the instruction-count CI
+//! gate.
+//!
+//! **Table** (for people; wall clock): runs the criterion benches of `authv-benches` (every hot
+//! verify path with its limit, the bare primitive on the same bytes, and its peers in one group, so
+//! ratios are pair-wise within one run), reads the medians from
+//! `target/criterion/<group>/<function>/new/estimates.json`, joins the heap allocations per call
+//! measured by the `allocations` example (a counting global allocator), prints one table
+//! `operation | authv | limit | authv/limit | peer | peer/authv | allocations | budget` and writes
+//! it to `target/bench-table.json`. Scheme crates that still carry their own criterion benches are
+//! run too, and their groups are listed after the table. `--no-run` only re-reads the last results.
+//!
+//! **Gate** (for CI; does not flake): runs the `gate` example once under callgrind, which dumps the
+//! instruction count of each measured loop (authv, limit and peer on the same bytes, set-up
+//! excluded), divides by the iteration count, and fails when
+//! - a ratio exceeds its budget (the scheme issues' performance targets, [`BUDGETS`]), or
+//! - authv's count per call regressed more than 10% from the committed `benches/baseline.json`.
+//!
+//! `--gate --update-baseline` rewrites the baseline from this run (after an intended change).
+
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+/// Budgets: `(case, what the ratio is taken against, maximum ratio, source)`. `limit` is the bare
+/// primitive on the same bytes; any other name is a peer of the case.
+const BUDGETS: &[(&str, &str, f64, &str)] = &[
+    ("jwt_hs256", "limit", 3.0, "issue 3: HS256 within 3x of the bare HMAC"),
+    ("jwt_rs256", "limit", 1.05, "issue 3: asymmetric within 1.05x of the primitive"),
+    ("jwt_ps256", "limit", 1.05, "issue 3: asymmetric within 1.05x of the primitive"),
+    ("jwt_es256", "limit", 1.05, "issue 3: asymmetric within 1.05x of the primitive"),
+    ("jwt_es384", "limit", 1.05, "issue 3: asymmetric within 1.05x of the primitive"),
+    ("jwt_es512", "limit", 1.05, "issue 3: asymmetric within 1.05x of the primitive"),
+    ("jwt_eddsa", "limit", 1.05, "issue 3: asymmetric within 1.05x of the primitive"),
+    ("signed_request_1k", "limit", 1.15, "issue 4: signed request within 1.15x of HMAC over the same bytes"),
+    ("sigv4_header", "limit", 1.5, "issue 4: SigV4 header, cached key, within 1.5x of SHA-256 + HMAC"),
+    ("apikey", "limit", 2.0, "issue 5: within 2x of SHA-256 + lookup + compare"),
+    ("mtls_p256", "rustls-webpki verify_for_usage", 1.1, "issue 6: within 1.1x of rustls-webpki"),
+    ("mtls_rsa2048", "rustls-webpki verify_for_usage", 1.1, "issue 6: within 1.1x of rustls-webpki"),
+];
+
+/// Issue 3: HS256 at least 1.6x faster than jsonwebtoken 9 (wall clock, shown in the table).
+const HS256_VS_JSONWEBTOKEN: f64 = 1.6;
+/// Allowed growth of authv's instruction count per call over the baseline.
+const REGRESSION: f64 = 1.10;
+
+const BENCHES: [&str; 4] = ["jwt", "hmac", "apikey", "mtls"];
+
+fn budget(case: &str) -> Option<&'static (&'static str, &'static str, f64, &'static str)> {
+    BUDGETS.iter().find(|b| b.0 == case)
+}
+
+fn target_dir() -> PathBuf {
+    crate::ct::target_dir()
+}
+
+/// Runs `cargo xtask bench`.
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
+    let mut gate = false;
+    let mut update = false;
+    let mut no_run = false;
+    for a in args {
+        match a.as_str() {
+            "--gate" => gate = true,
+            "--update-baseline" => update = true,
+            "--no-run" => no_run = true,
+            other => return Err(format!("bench: unknown option `{other}` (--gate [--update-baseline], --no-run)")),
+        }
+    }
+    if gate { run_gate(update) } else { table(no_run) }
+}
+
+// ------------------------------------------------------------------------------------------------
+// The wall-clock table.
+
+fn fmt_ns(ns: f64) -> String {
+    if ns >= 1e6 {
+        format!("{:.2} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{:.2} µs", ns / 1e3)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
+
+/// Criterion medians: `group -> function -> ns`, from every `new/estimates.json` under `dir`.
+fn criterion_medians(dir: &Path) -> BTreeMap<String, BTreeMap<String, f64>> {
+    let mut out: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                if p.file_name().is_some_and(|n| n == "new") {
+                    let read = |f: &str| -> Option<Value> {
+                        serde_json::from_str(&std::fs::read_to_string(p.join(f)).ok()?).ok()
+                    };
+                    let (Some(bench), Some(est)) = (read("benchmark.json"), read("estimates.json")) else { continue };
+                    let text = |k: &str| bench.get(k).and_then(Value::as_str).map(str::to_owned);
+                    let group = text("group_id").unwrap_or_default();
+                    let func = text("function_id").or_else(|| text("full_id")).unwrap_or_default();
+                    if let Some(m) = est.pointer("/median/point_estimate").and_then(Value::as_f64) {
+                        out.entry(group).or_default().insert(func, m);
+                    }
+                } else {
+                    stack.push(p);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn table(no_run: bool) -> Result<(), String> {
+    let cargo = crate::cargo();
+    let started = Instant::now();
+    let criterion_dir = target_dir().join("criterion");
+    let extra_crates: Vec<&str> =
+        ["auth-jwt", "auth-hmac", "auth-apikey", "auth-mtls"].into_iter().filter(|c| has_own_benches(c)).collect();
+    if !no_run {
+        let mut a = vec!["bench", "--locked", "-p", "authv-benches"];
+        for b in BENCHES {
+            a.extend(["--bench", b]);
+        }
+        crate::step("criterion benches (authv-benches)", &cargo, &a, &[])?;
+        for c in &extra_crates {
+            crate::step(&format!("criterion benches still in {c}"), &cargo, &["bench", "--locked", "-p", c], &[])?;
+        }
+    }
+    crate::step(
+        "allocations per call",
+        &cargo,
+        &["build", "--release", "--locked", "-p", "authv-benches", "--example", "allocations"],
+        &[],
+    )?;
+    let alloc_bin = target_dir().join("release").join("examples").join("allocations");
+    let out = Command::new(&alloc_bin).output().map_err(|e| format!("cannot run {}: {e}", alloc_bin.display()))?;
+    if !out.status.success() {
+        return Err(format!("allocations probe failed: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    let allocs: Map<String, Value> =
+        serde_json::from_slice(&out.stdout).map_err(|e| format!("allocations probe printed no JSON: {e}"))?;
+
+    let medians = criterion_medians(&criterion_dir);
+    let mut rows = Vec::new();
+    let mut lines = vec![
+        [
+            "operation",
+            "authv",
+            "limit",
+            "authv/limit",
+            "peer",
+            "peer/authv",
+            "allocations authv (limit; peer)",
+            "budget (wall clock)",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+    ];
+    let mut missing = Vec::new();
+    for (case, a) in &allocs {
+        let Some(group) = medians.get(case) else {
+            missing.push(case.clone());
+            continue;
+        };
+        let (Some(&authv), Some(&limit)) = (group.get("authv"), group.get("limit")) else {
+            missing.push(case.clone());
+            continue;
+        };
+        let count =
+            |w: &str| a.pointer(&format!("/{w}/0")).and_then(Value::as_u64).map_or("?".to_owned(), |n| n.to_string());
+        let peers: Vec<(&String, f64)> =
+            group.iter().filter(|(k, _)| *k != "authv" && *k != "limit").map(|(k, v)| (k, *v)).collect();
+        let peer_allocs: Vec<String> = peers.iter().filter_map(|(p, _)| a.get(p.as_str()).map(|_| count(p))).collect();
+        let alloc_text = if peer_allocs.is_empty() {
+            format!("{} ({})", count("authv"), count("limit"))
+        } else {
+            format!("{} ({}; {})", count("authv"), count("limit"), peer_allocs.join(", "))
+        };
+        let budget_text = match budget(case) {
+            Some((_, against, max, _)) => {
+                let base = if *against == "limit" { Some(limit) } else { group.get(*against).copied() };
+                base.map_or("?".to_owned(), |b| {
+                    let r = authv / b;
+                    format!("{r:.2}x vs {against} <= {max}x: {}", if r <= *max { "holds" } else { "EXCEEDED" })
+                })
+            }
+            None => "-".to_owned(),
+        };
+        let mut budget_text = budget_text;
+        if case == "jwt_hs256"
+            && let Some(jw) = group.get("jsonwebtoken 9")
+        {
+            let f = jw / authv;
+            budget_text.push_str(&format!(
+                "; {f:.2}x faster than jsonwebtoken 9 (>= {HS256_VS_JSONWEBTOKEN}x: {})",
+                if f >= HS256_VS_JSONWEBTOKEN { "holds" } else { "NOT MET" }
+            ));
+        }
+        let first_peer = peers.first();
+        lines.push(vec![
+            case.clone(),
+            fmt_ns(authv),
+            fmt_ns(limit),
+            format!("{:.2}x", authv / limit),
+            first_peer.map_or("-".to_owned(), |(n, v)| format!("{n}: {}", fmt_ns(*v))),
+            first_peer.map_or("-".to_owned(), |(_, v)| format!("{:.2}x", v / authv)),
+            alloc_text,
+            budget_text.clone(),
+        ]);
+        for (n, v) in peers.iter().skip(1) {
+            lines.push(vec![
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                format!("{n}: {}", fmt_ns(*v)),
+                format!("{:.2}x", v / authv),
+                String::new(),
+                String::new(),
+            ]);
+        }
+        rows.push(json!({
+            "operation": case,
+            "authv_ns": authv,
+            "limit_ns": limit,
+            "authv_over_limit": authv / limit,
+            "peers": peers.iter().map(|(n, v)| json!({"name": n, "ns": v, "peer_over_authv": v / authv})).collect::<Vec<_>>(),
+            "allocations": a,
+            "budget": budget_text,
+        }));
+    }
+    print_table(&lines);
+    if !missing.is_empty() {
+        println!("no criterion results for: {} (run without --no-run)", missing.join(", "));
+    }
+    // Groups of scheme crates that still carry their own benches, for comparison.
+    let own: Vec<(&String, &BTreeMap<String, f64>)> =
+        medians.iter().filter(|(g, _)| !allocs.contains_key(*g) && !g.starts_with("core")).collect();
+    if !own.is_empty() {
+        println!("\nother criterion groups in target/criterion (scheme crates' own benches, core):");
+        for (g, fns) in &own {
+            let fs: Vec<String> = fns.iter().map(|(f, v)| format!("{f} {}", fmt_ns(*v))).collect();
+            println!("  {g}: {}", fs.join(" | "));
+        }
+    }
+    let json_path = target_dir().join("bench-table.json");
+    let doc = json!({
+        "note": "medians of one criterion run (wall clock); ratios pair-wise within that run; allocations per call [count, bytes] after warm-up",
+        "rows": rows,
+    });
+    std::fs::write(&json_path, serde_json::to_string_pretty(&doc).unwrap_or_default())
+        .map_err(|e| format!("cannot write {}: {e}", json_path.display()))?;
+    println!("\ntable written to {} ({:.0}s)", json_path.display(), started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn has_own_benches(krate: &str) -> bool {
+    crate::workspace_root().join("crates").join(krate).join("benches").is_dir()
+}
+
+fn print_table(lines: &[Vec<String>]) {
+    let cols = lines.first().map_or(0, Vec::len);
+    let widths: Vec<usize> =
+        (0..cols).map(|c| lines.iter().map(|l| l.get(c).map_or(0, |s| s.chars().count())).max().unwrap_or(0)).collect();
+    for (i, l) in lines.iter().enumerate() {
+        let cells: Vec<String> = l
+            .iter()
+            .zip(&widths)
+            .map(|(s, w)| format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count()))))
+            .collect();
+        println!("| {} |", cells.join(" | "));
+        if i == 0 {
+            let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+            println!("|-{}-|", rule.join("-|-"));
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// The instruction-count gate.
+
+fn baseline_path() -> PathBuf {
+    crate::workspace_root().join("benches").join("baseline.json")
+}
+
+/// Instruction counts per call: `case -> which -> count`.
+type Counts = BTreeMap<String, BTreeMap<String, f64>>;
+
+fn measure_callgrind() -> Result<Counts, String> {
+    crate::step(
+        "build gate probe",
+        &crate::cargo(),
+        &["build", "--release", "--locked", "-p", "authv-benches", "--example", "gate"],
+        &[],
+    )?;
+    let bin = target_dir().join("release").join("examples").join("gate");
+    let dir = target_dir().join("bench-gate");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    println!("==> callgrind: {} (instruction counts of each measured loop)", bin.display());
+    let started = Instant::now();
+    let out = Command::new("valgrind")
+        .arg("--tool=callgrind")
+        .arg(format!("--callgrind-out-file={}", dir.join("cg.out").display()))
+        .args(["--zero-before=gate::authv_gate_measure", "--dump-after=gate::authv_gate_measure"])
+        .arg(&bin)
+        .output()
+        .map_err(|e| format!("cannot run valgrind: {e}"))?;
+    println!("<== callgrind: {} in {:.1}s", out.status, started.elapsed().as_secs_f64());
+    if !out.status.success() {
+        return Err(format!("gate probe failed under callgrind: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    let mut counts = Counts::new();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for (i, line) in stdout.lines().filter(|l| l.starts_with("MEASURE\t")).enumerate() {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (Some(case), Some(which), Some(n)) = (f.get(1), f.get(2), f.get(3).and_then(|n| n.parse::<f64>().ok()))
+        else {
+            return Err(format!("unexpected probe line `{line}`"));
+        };
+        let dump = dir.join(format!("cg.out.{}", i + 1));
+        let text = std::fs::read_to_string(&dump).map_err(|e| format!("no callgrind dump {}: {e}", dump.display()))?;
+        if !text.contains("Trigger: --dump-after=gate::authv_gate_measure") {
+            return Err(format!("{} is not a dump of the measured loop", dump.display()));
+        }
+        let total: f64 = text
+            .lines()
+            .find_map(|l| l.strip_prefix("totals:"))
+            .and_then(|t| t.split_whitespace().next())
+            .and_then(|t| t.parse().ok())
+            .ok_or_else(|| format!("no totals in {}", dump.display()))?;
+        counts.entry((*case).to_owned()).or_default().insert((*which).to_owned(), (total / n).round());
+    }
+    if counts.is_empty() {
+        return Err("the gate probe measured nothing".to_owned());
+    }
+    Ok(counts)
+}
+
+fn run_gate(update: bool) -> Result<(), String> {
+    let started = Instant::now();
+    let counts = measure_callgrind()?;
+    let baseline: Option<Value> =
+        std::fs::read_to_string(baseline_path()).ok().and_then(|t| serde_json::from_str(&t).ok());
+    let mut failures = Vec::new();
+    let mut lines = vec![
+        ["operation", "authv Ir/call", "limit Ir/call", "authv/limit", "budget", "baseline authv", "vs baseline"]
+            .map(str::to_owned)
+            .to_vec(),
+    ];
+    let mut rows = Vec::new();
+    for (case, c) in &counts {
+        let (Some(&authv), Some(&limit)) = (c.get("authv"), c.get("limit")) else { continue };
+        let budget_text = match budget(case) {
+            Some((_, against, max, source)) => match c.get(*against) {
+                Some(&b) => {
+                    let r = authv / b;
+                    if r > *max {
+                        failures.push(format!("{case}: {r:.3}x {against} exceeds {max}x ({source})"));
+                    }
+                    format!(
+                        "{r:.3}x {} <= {max}x {}",
+                        if *against == "limit" { "limit" } else { "webpki" },
+                        if r <= *max { "ok" } else { "FAIL" }
+                    )
+                }
+                None => {
+                    failures.push(format!("{case}: no count for {against}"));
+                    "missing".to_owned()
+                }
+            },
+            None => "-".to_owned(),
+        };
+        let base = baseline.as_ref().and_then(|b| b.pointer(&format!("/cases/{case}/authv")).and_then(Value::as_f64));
+        let vs = match base {
+            Some(b) => {
+                let r = authv / b;
+                if r > REGRESSION && !update {
+                    failures.push(format!(
+                        "{case}: {authv:.0} instructions per call, {:.1}% over the baseline {b:.0}",
+                        (r - 1.0) * 100.0
+                    ));
+                }
+                format!("{:+.1}%{}", (r - 1.0) * 100.0, if r > REGRESSION { " FAIL" } else { "" })
+            }
+            None => "no baseline".to_owned(),
+        };
+        lines.push(vec![
+            case.clone(),
+            format!("{authv:.0}"),
+            format!("{limit:.0}"),
+            format!("{:.3}x", authv / limit),
+            budget_text.clone(),
+            base.map_or("-".to_owned(), |b| format!("{b:.0}")),
+            vs,
+        ]);
+        rows.push(json!({"operation": case, "instructions_per_call": c, "authv_over_limit": authv / limit, "budget": budget_text}));
+    }
+    print_table(&lines);
+    let missing: Vec<&str> = BUDGETS.iter().map(|b| b.0).filter(|c| !counts.contains_key(*c)).collect();
+    if !missing.is_empty() {
+        failures.push(format!("no measurement for budgeted paths: {}", missing.join(", ")));
+    }
+    let report = json!({"instructions_per_call": counts, "rows": rows, "failures": failures});
+    let json_path = target_dir().join("bench-gate.json");
+    std::fs::write(&json_path, serde_json::to_string_pretty(&report).unwrap_or_default())
+        .map_err(|e| format!("cannot write {}: {e}", json_path.display()))?;
+    if update {
+        let doc = json!({
+            "note": "Instruction counts per call under callgrind (cargo xtask bench --gate), release build. authv's count may not grow more than 10% over these; rewrite with `cargo xtask bench --gate --update-baseline` after an intended change, and say why in the commit.",
+            "cases": counts,
+        });
+        std::fs::write(baseline_path(), serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n")
+            .map_err(|e| format!("cannot write the baseline: {e}"))?;
+        println!("baseline written to {}", baseline_path().display());
+    } else if baseline.is_none() {
+        failures.push(format!("no baseline at {} (create it with --update-baseline)", baseline_path().display()));
+    }
+    println!("gate: {:.0}s, report {}", started.elapsed().as_secs_f64(), json_path.display());
+    if failures.is_empty() {
+        println!("xtask bench --gate: every budget holds and nothing regressed");
+        Ok(())
+    } else {
+        for f in &failures {
+            println!("FAIL {f}");
+        }
+        Err(format!("bench gate failed ({} problem(s))", failures.len()))
+    }
+}
