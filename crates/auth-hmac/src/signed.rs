@@ -178,33 +178,7 @@ impl SignedRequestVerifier {
 
         let method = req.method().as_bytes();
         let target = req.target().as_bytes();
-        if method.is_empty() || !method.iter().all(|&b| is_tchar(b)) {
-            return Err(if method.iter().any(|&b| is_ctl(b)) {
-                Error::ControlCharacter
-            } else {
-                Error::InvalidRequest
-            });
-        }
-        if target.is_empty() {
-            return Err(Error::InvalidRequest);
-        }
-        if target.iter().any(|&b| is_ctl(b)) || ts_raw.iter().any(|&b| is_ctl(b)) || nonce.iter().any(|&b| is_ctl(b)) {
-            return Err(Error::ControlCharacter);
-        }
-        if !is_valid_key_id(key_id) {
-            return Err(if key_id.iter().any(|&b| is_ctl(b)) {
-                Error::ControlCharacter
-            } else {
-                Error::MalformedHeader(headers::API_KEY)
-            });
-        }
-        let timestamp = parse_unix(ts_raw)?;
-        if nonce.len() < MIN_NONCE_LEN
-            || nonce.len() > MAX_NONCE_LEN
-            || !nonce.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
-        {
-            return Err(Error::InvalidNonce);
-        }
+        let timestamp = check_fields(method, target, key_id, ts_raw, nonce)?;
         let expected: [u8; 32] = hex_lower_exact(sig)?;
         // Validated above as visible ASCII.
         let key_id = core::str::from_utf8(key_id).map_err(|_| Error::MalformedHeader(headers::API_KEY))?;
@@ -212,16 +186,19 @@ impl SignedRequestVerifier {
         let secrets = self.keys.get(key_id).ok_or(Error::UnknownKey)?;
 
         let body = req.body();
+        // The four fields and their newlines go to the MAC in one update when they fit the buffer.
+        let mut buf = [0u8; PREFIX_BUF_LEN];
+        let prefix = join_lines(&[method, target, ts_raw, nonce.as_bytes()], &mut buf);
         let secret_index = secrets
             .find(&expected, |ctx| {
-                ctx.update(method);
-                ctx.update(b"\n");
-                ctx.update(target);
-                ctx.update(b"\n");
-                ctx.update(ts_raw);
-                ctx.update(b"\n");
-                ctx.update(nonce.as_bytes());
-                ctx.update(b"\n");
+                if let Some(prefix) = prefix {
+                    ctx.update(prefix);
+                } else {
+                    for part in [method, target, ts_raw, nonce.as_bytes()] {
+                        ctx.update(part);
+                        ctx.update(b"\n");
+                    }
+                }
                 ctx.update(body);
             })
             .ok_or(Error::BadSignature)?;
@@ -232,6 +209,75 @@ impl SignedRequestVerifier {
         guard.check_and_record(key_id.as_bytes(), nonce.as_bytes(), until, now)?;
         Ok(SignedRequestVerified { key_id, timestamp, nonce, secret_index })
     }
+}
+
+/// Stack buffer for the signed fields before the body (method, target, timestamp, nonce, newlines).
+const PREFIX_BUF_LEN: usize = 256;
+
+/// `parts`, each followed by `\n`, copied into `buf`; `None` when they do not fit.
+fn join_lines<'b>(parts: &[&[u8]], buf: &'b mut [u8]) -> Option<&'b [u8]> {
+    let mut n = 0;
+    for part in parts {
+        let end = n + part.len();
+        buf.get_mut(n..end)?.copy_from_slice(part);
+        *buf.get_mut(end)? = b'\n';
+        n = end + 1;
+    }
+    buf.get(..n)
+}
+
+/// Checks the method, target, key id, timestamp and nonce and parses the timestamp.
+///
+/// The common case (every field well-formed) is one table pass per field; anything else goes through
+/// [`check_fields_in_order`], which names the first failure. Both agree on every input (a property test
+/// checks it).
+fn check_fields(method: &[u8], target: &[u8], key_id: &[u8], ts: &[u8], nonce: &[u8]) -> Result<Timestamp, Error> {
+    use crate::util::{all_in, class};
+    let well_formed = !method.is_empty()
+        && all_in(method, class::TCHAR)
+        && !target.is_empty()
+        && all_in(target, class::NOT_CTL)
+        && all_in(ts, class::DIGIT)
+        && (MIN_NONCE_LEN..=MAX_NONCE_LEN).contains(&nonce.len())
+        && all_in(nonce, class::NONCE)
+        && !key_id.is_empty()
+        && key_id.len() <= crate::keys::MAX_KEY_ID_LEN
+        && all_in(key_id, class::VISIBLE);
+    if well_formed { parse_unix(ts) } else { check_fields_in_order(method, target, key_id, ts, nonce) }
+}
+
+/// The field checks one by one, in the documented order, so the error names the first failure.
+fn check_fields_in_order(
+    method: &[u8],
+    target: &[u8],
+    key_id: &[u8],
+    ts_raw: &[u8],
+    nonce: &[u8],
+) -> Result<Timestamp, Error> {
+    if method.is_empty() || !method.iter().all(|&b| is_tchar(b)) {
+        return Err(if method.iter().any(|&b| is_ctl(b)) { Error::ControlCharacter } else { Error::InvalidRequest });
+    }
+    if target.is_empty() {
+        return Err(Error::InvalidRequest);
+    }
+    if target.iter().any(|&b| is_ctl(b)) || ts_raw.iter().any(|&b| is_ctl(b)) || nonce.iter().any(|&b| is_ctl(b)) {
+        return Err(Error::ControlCharacter);
+    }
+    if !is_valid_key_id(key_id) {
+        return Err(if key_id.iter().any(|&b| is_ctl(b)) {
+            Error::ControlCharacter
+        } else {
+            Error::MalformedHeader(headers::API_KEY)
+        });
+    }
+    let timestamp = parse_unix(ts_raw)?;
+    if nonce.len() < MIN_NONCE_LEN
+        || nonce.len() > MAX_NONCE_LEN
+        || !nonce.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
+    {
+        return Err(Error::InvalidNonce);
+    }
+    Ok(timestamp)
 }
 
 #[cfg(test)]
@@ -468,5 +514,66 @@ mod tests {
             ("x-signature", sig.as_bytes()),
         ];
         assert_eq!(run(&v, &g, "GET", "/a\n1700000000", hs, b"", T), Err(Error::ControlCharacter));
+    }
+
+    mod fast_path {
+        use super::super::{check_fields, check_fields_in_order, join_lines};
+        use proptest::prelude::*;
+
+        /// Bytes biased toward the interesting classes: field alphabets, boundaries, controls, non-ASCII.
+        fn field(max: usize) -> impl Strategy<Value = Vec<u8>> {
+            prop::collection::vec(
+                prop_oneof![
+                    4 => prop::sample::select(b"0123456789abcXYZ-_.~/?=&%".to_vec()),
+                    1 => any::<u8>(),
+                    1 => prop::sample::select(vec![0u8, b'\t', b'\n', b'\r', 0x1f, b' ', 0x7f, 0x80, 0xff, b'!', b'"', b'0']),
+                ],
+                0..max,
+            )
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+            /// The single-pass check and the in-order checks agree on every input, error included.
+            #[test]
+            fn fast_check_agrees_with_in_order_checks(
+                method in field(8),
+                target in field(24),
+                key_id in prop_oneof![field(12), field(140)],
+                ts in field(12),
+                nonce in prop_oneof![field(12), field(40), field(140)],
+            ) {
+                prop_assert_eq!(
+                    check_fields(&method, &target, &key_id, &ts, &nonce),
+                    check_fields_in_order(&method, &target, &key_id, &ts, &nonce)
+                );
+            }
+
+            /// Fields that are well-formed by construction take the fast path and still agree.
+            #[test]
+            fn fast_check_agrees_on_well_formed_fields(
+                method in "[A-Z]{1,7}",
+                target in "/[ -~]{0,40}",
+                key_id in "[!-~]{1,128}",
+                ts in "0|[1-9][0-9]{0,10}",
+                nonce in "[A-Za-z0-9_.~-]{7,129}",
+            ) {
+                let (m, t, k, s, n) = (method.as_bytes(), target.as_bytes(), key_id.as_bytes(), ts.as_bytes(), nonce.as_bytes());
+                prop_assert_eq!(check_fields(m, t, k, s, n), check_fields_in_order(m, t, k, s, n));
+            }
+
+            /// The joined prefix is the fields with their newlines, or `None` when it does not fit.
+            #[test]
+            fn join_lines_is_concatenation(parts in prop::collection::vec(field(100), 0..5), cap in 0usize..300) {
+                let mut buf = vec![0u8; cap];
+                let parts: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+                let want: Vec<u8> = parts.iter().flat_map(|p| p.iter().copied().chain([b'\n'])).collect();
+                match join_lines(&parts, &mut buf) {
+                    Some(got) => prop_assert_eq!(got, &want[..]),
+                    None => prop_assert!(want.len() > cap),
+                }
+            }
+        }
     }
 }

@@ -7,12 +7,33 @@ use base64ct::Encoding;
 /// Decodes exactly `2 * N` lowercase hex digits into `[u8; N]`. Uppercase, odd length, any other length
 /// or any other byte is rejected: the encoding of a MAC is canonical, so a second spelling of the same
 /// bytes is refused rather than normalized.
+///
+/// Eight digits at a time as one 64-bit word ([`hex8`]); a tail shorter than eight digits (only when
+/// `N` is not a multiple of 4) goes through the table. Everything is decoded, then checked once: no
+/// data-dependent early exit inside the loop.
 pub(crate) fn hex_lower_exact<const N: usize>(s: &[u8]) -> Result<[u8; N], Error> {
     let mut out = [0u8; N];
     if s.len() != N.saturating_mul(2) {
         return Err(Error::MalformedSignature);
     }
-    // Decode everything, then check once: no data-dependent early exit inside the loop.
+    let mut bad = 0u64;
+    let mut words = s.chunks_exact(8);
+    let mut outs = out.chunks_exact_mut(4);
+    for (w, o) in (&mut words).zip(&mut outs) {
+        let (v, b) = hex8(u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or([0xff; 8])));
+        bad |= b;
+        o.copy_from_slice(&v.to_le_bytes());
+    }
+    bad |= u64::from(hex_lower_table(words.remainder(), outs.into_remainder()));
+    if bad != 0 {
+        return Err(Error::MalformedSignature);
+    }
+    Ok(out)
+}
+
+/// Decodes `2 * out.len()` lowercase hex digits from `s` into `out` with [`HEX_LOWER`]; returns non-zero
+/// when a byte is not a lowercase hex digit. The reference for [`hex8`].
+fn hex_lower_table(s: &[u8], out: &mut [u8]) -> u8 {
     let mut bad = 0u8;
     for (o, pair) in out.iter_mut().zip(s.chunks_exact(2)) {
         if let [h, l] = pair {
@@ -22,10 +43,35 @@ pub(crate) fn hex_lower_exact<const N: usize>(s: &[u8]) -> Result<[u8; N], Error
             *o = (hi << 4) | (lo & 0x0f);
         }
     }
-    if bad != 0 {
-        return Err(Error::MalformedSignature);
-    }
-    Ok(out)
+    bad
+}
+
+/// Eight lowercase hex digits, read little-endian from one word, as four bytes (little-endian in the
+/// returned `u32`), and a non-zero second value when any of the eight bytes is not `0-9` or `a-f`.
+///
+/// SWAR: with the top bit of each byte cleared, adding `0x80 - lo` to a byte sets its top bit exactly
+/// when the byte is `>= lo`, and no addition carries into the next byte. Bytes with the top bit set are
+/// refused separately.
+const fn hex8(x: u64) -> (u32, u64) {
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let y = x & !HI;
+    let ge_0 = y + ONES * (0x80 - 0x30);
+    let gt_9 = y + ONES * (0x80 - 0x3a);
+    let ge_a = y + ONES * (0x80 - 0x61);
+    let gt_f = y + ONES * (0x80 - 0x67);
+    let digit = ge_0 & !gt_9 & HI;
+    let alpha = ge_a & !gt_f & HI;
+    let bad = (!(digit | alpha) | x) & HI;
+    // Nibble values: the low four bits, plus 9 for `a-f`.
+    let nib = (x & (ONES * 0x0f)) + (alpha >> 7) * 9;
+    // Pairs (high nibble first in memory) into bytes, one per 16-bit lane, then the lanes packed.
+    const LANES: u64 = 0x00ff_00ff_00ff_00ff;
+    let w = (((nib & LANES) << 4) | ((nib >> 8) & LANES)) & LANES;
+    let w = (w | (w >> 8)) & 0x0000_ffff_0000_ffff;
+    let w = (w | (w >> 16)) & 0xffff_ffff;
+    #[allow(clippy::cast_possible_truncation)] // masked to 32 bits above
+    (w as u32, bad)
 }
 
 /// Lowercase hex digit values; 0xff for every other byte.
@@ -69,6 +115,55 @@ pub(crate) fn b64_exact<const N: usize>(s: &[u8]) -> Result<[u8; N], Error> {
         return Err(Error::MalformedSignature);
     }
     Ok(out)
+}
+
+/// Byte classes for single-pass field checks ([`all_in`]).
+pub(crate) mod class {
+    /// RFC 9110 `tchar` (methods).
+    pub(crate) const TCHAR: u8 = 1;
+    /// Visible ASCII `0x21..=0x7e` (key ids).
+    pub(crate) const VISIBLE: u8 = 2;
+    /// ASCII digits.
+    pub(crate) const DIGIT: u8 = 4;
+    /// The nonce alphabet `A-Z a-z 0-9 - _ . ~`.
+    pub(crate) const NONCE: u8 = 8;
+    /// Anything but a control byte ([`super::is_ctl`]).
+    pub(crate) const NOT_CTL: u8 = 16;
+}
+
+/// The classes of every byte value.
+#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)] // const construction over 0..256
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        let mut c = 0;
+        if auth_core::header::is_tchar(b) {
+            c |= class::TCHAR;
+        }
+        if b >= 0x21 && b <= 0x7e {
+            c |= class::VISIBLE;
+        }
+        if b.is_ascii_digit() {
+            c |= class::DIGIT;
+        }
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.' || b == b'~' {
+            c |= class::NONCE;
+        }
+        if !is_ctl(b) {
+            c |= class::NOT_CTL;
+        }
+        t[i] = c;
+        i += 1;
+    }
+    t
+};
+
+/// Whether every byte of `s` is in all of the classes `classes` (true for an empty `s`). One table
+/// load per byte, no early exit.
+pub(crate) fn all_in(s: &[u8], classes: u8) -> bool {
+    s.iter().fold(classes, |acc, &b| acc & CLASS.get(usize::from(b)).copied().unwrap_or(0)) == classes
 }
 
 /// Whether `b` is a control byte (C0, DEL). HTAB counts as a control byte here: none of the signed
@@ -160,5 +255,60 @@ mod tests {
         assert!(check_window(Timestamp::from_unix(1300), now, 300).is_ok());
         assert_eq!(check_window(Timestamp::from_unix(699), now, 300), Err(Error::StaleTimestamp));
         assert_eq!(check_window(Timestamp::from_unix(1301), now, 300), Err(Error::FutureTimestamp));
+    }
+
+    mod hex_words {
+        use super::super::{HEX_LOWER, hex_lower_exact, hex_lower_table};
+        use proptest::prelude::*;
+
+        /// The table decoder over the whole input (the reference).
+        fn reference<const N: usize>(s: &[u8]) -> Option<[u8; N]> {
+            let mut out = [0u8; N];
+            (s.len() == 2 * N && hex_lower_table(s, &mut out) == 0).then_some(out)
+        }
+
+        fn hexish() -> impl Strategy<Value = Vec<u8>> {
+            prop::collection::vec(
+                prop_oneof![
+                    6 => prop::sample::select(b"0123456789abcdef".to_vec()),
+                    1 => prop::sample::select(b"/:@`gAFG \x7f\x80\xb0\xe1\xff".to_vec()),
+                    1 => any::<u8>(),
+                ],
+                0..80,
+            )
+        }
+
+        #[test]
+        fn table_is_lowercase_hex() {
+            for b in 0..=255u8 {
+                let want = match b {
+                    b'0'..=b'9' => Some(b - b'0'),
+                    b'a'..=b'f' => Some(b - b'a' + 10),
+                    _ => None,
+                };
+                assert_eq!(HEX_LOWER[usize::from(b)] < 16, want.is_some());
+                // Every byte value in every lane position of the word decoder.
+                for lane in 0..8 {
+                    let mut s = *b"0123456789abcdef";
+                    s[lane] = b;
+                    assert_eq!(hex_lower_exact::<8>(&s).ok(), reference::<8>(&s), "byte {b:#x} at {lane}");
+                }
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
+
+            /// The word-at-a-time decoder agrees with the table decoder on any input, for sizes with and
+            /// without a tail.
+            #[test]
+            fn word_decoder_agrees_with_table(s in hexish(), valid in prop::collection::vec(any::<u8>(), 32)) {
+                prop_assert_eq!(hex_lower_exact::<32>(&s).ok(), reference::<32>(&s));
+                prop_assert_eq!(hex_lower_exact::<5>(&s).ok(), reference::<5>(&s));
+                prop_assert_eq!(hex_lower_exact::<20>(&s).ok(), reference::<20>(&s));
+                let enc: String = valid.iter().map(|b| format!("{b:02x}")).collect();
+                prop_assert_eq!(hex_lower_exact::<32>(enc.as_bytes()).ok(), Some(<[u8; 32]>::try_from(valid).unwrap()));
+            }
+        }
     }
 }
