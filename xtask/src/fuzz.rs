@@ -1,8 +1,9 @@
 //! `cargo xtask fuzz`: cargo-fuzz campaigns over the targets in `fuzz/`, and their seed corpora.
 //!
 //! ```text
-//! cargo xtask fuzz [TARGET...] [--time SECONDS] [--jobs N] [--work DIR]   campaigns (default: all, 60 s, 1 job)
-//! cargo xtask fuzz --smoke [--time SECONDS] [--jobs N]                   every target, 15 s each (CI)
+//! cargo xtask fuzz [TARGET...] [--time SECONDS] [--jobs N] [--work DIR] [--no-build]
+//!                                                     campaigns (default: every target, 60 s, 1 job)
+//! cargo xtask fuzz --smoke [--time SECONDS] [--jobs N]   every target, 15 s each, 2 at a time (CI)
 //! cargo xtask fuzz --list                                                the targets and their dictionaries
 //! cargo xtask fuzz seed                                                  write testkit seeds into fuzz/corpus
 //! ```
@@ -64,6 +65,7 @@ struct Options {
     secs: u64,
     jobs: usize,
     work: PathBuf,
+    build: bool,
 }
 
 /// Runs `cargo xtask fuzz`.
@@ -73,6 +75,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let mut secs = None;
     let mut jobs = None;
     let mut smoke = false;
+    let mut build = true;
     let mut work = fuzz_dir().join("target").join("campaign");
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -85,6 +88,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             }
             "seed" if selected.is_empty() => return seed(),
             "--smoke" => smoke = true,
+            "--no-build" => build = false,
             "--time" => secs = Some(number(it.next(), "--time")?),
             "--jobs" => jobs = Some(usize::try_from(number(it.next(), "--jobs")?).map_err(|e| e.to_string())?),
             "--work" => work = PathBuf::from(it.next().ok_or("--work needs a directory")?),
@@ -111,11 +115,12 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         secs: secs.unwrap_or(if smoke { SMOKE_SECS } else { DEFAULT_SECS }).max(1),
         jobs: jobs.unwrap_or(default_jobs).max(1),
         work,
+        build,
     };
     campaign(&opts, &all)
 }
 
-const USAGE: &str = "usage: cargo xtask fuzz [TARGET...] [--time SECONDS] [--jobs N] [--work DIR]
+const USAGE: &str = "usage: cargo xtask fuzz [TARGET...] [--time SECONDS] [--jobs N] [--work DIR] [--no-build]
        cargo xtask fuzz --smoke [--time SECONDS] [--jobs N]
        cargo xtask fuzz --list
        cargo xtask fuzz seed";
@@ -170,6 +175,12 @@ fn parse_output(target: &str, text: &str, secs: f64) -> Stats {
         s.exec_per_sec = field(line, "exec/s:");
     }
     for l in text.lines() {
+        // `Done 1234 runs in 600 second(s)`: the fuzzing time proper.
+        if let Some(rest) = l.strip_prefix("Done ")
+            && let Some(t) = rest.split(" in ").nth(1).and_then(|t| t.split(' ').next()).and_then(|t| t.parse().ok())
+        {
+            s.secs = t;
+        }
         if let Some(n) = l.strip_prefix("stat::number_of_executed_units:") {
             s.execs = n.trim().parse().ok().or(s.execs);
         }
@@ -200,17 +211,24 @@ fn fmt_opt(v: Option<u64>) -> String {
 fn campaign(opts: &Options, all: &[(String, Option<String>)]) -> Result<(), String> {
     let fuzz = fuzz_dir();
     let fuzz_str = fuzz.to_str().ok_or("non-UTF-8 path")?.to_owned();
-    // One build for every target; the runs below find it up to date.
-    let build_started = Instant::now();
-    println!("==> fuzz build: cargo +nightly fuzz build (AddressSanitizer, debug assertions)");
-    let status =
-        Command::new("cargo").args(["+nightly", "fuzz", "build"]).current_dir(&fuzz).status().map_err(|e| {
-            format!("cannot run `cargo +nightly fuzz` (install: cargo install --locked cargo-fuzz): {e}")
-        })?;
-    if !status.success() {
-        return Err(format!("fuzz build failed ({status})"));
+    if opts.build {
+        let build_started = Instant::now();
+        println!("==> fuzz build: cargo +nightly fuzz build (AddressSanitizer, debug assertions)");
+        let status =
+            Command::new("cargo").args(["+nightly", "fuzz", "build"]).current_dir(&fuzz).status().map_err(|e| {
+                format!("cannot run `cargo +nightly fuzz` (install: cargo install --locked cargo-fuzz): {e}")
+            })?;
+        if !status.success() {
+            return Err(format!("fuzz build failed ({status})"));
+        }
+        println!("<== fuzz build: {:.1}s", build_started.elapsed().as_secs_f64());
     }
-    println!("<== fuzz build: {:.1}s", build_started.elapsed().as_secs_f64());
+    let bin_dir = binary_dir(&fuzz)?;
+    for t in &opts.targets {
+        if !bin_dir.join(t).is_file() {
+            return Err(format!("{} is not built (run without --no-build)", bin_dir.join(t).display()));
+        }
+    }
     fs::create_dir_all(opts.work.join("corpus")).map_err(|e| format!("{}: {e}", opts.work.display()))?;
 
     let queue: Arc<Mutex<VecDeque<String>>> = Arc::new(Mutex::new(opts.targets.iter().cloned().collect()));
@@ -228,13 +246,14 @@ fn campaign(opts: &Options, all: &[(String, Option<String>)]) -> Result<(), Stri
         let results = Arc::clone(&results);
         let work = opts.work.clone();
         let fuzz_str = fuzz_str.clone();
+        let bin_dir = bin_dir.clone();
         let secs = opts.secs;
         let dicts: Vec<(String, Option<String>)> = all.to_vec();
         workers.push(std::thread::spawn(move || {
             // The guard is consumed inside `map_or`: the queue is not locked while a target runs.
             while let Some(target) = queue.lock().map_or(None, |mut q| q.pop_front()) {
                 let dict = dicts.iter().find(|(n, _)| *n == target).and_then(|(_, d)| d.clone());
-                let stats = run_one(&target, dict.as_deref(), secs, &work, &fuzz_str);
+                let stats = run_one(&bin_dir.join(&target), &target, dict.as_deref(), secs, &work, &fuzz_str);
                 println!("{}", line(&stats));
                 if let Ok(mut r) = results.lock() {
                     r.push(stats);
@@ -281,7 +300,20 @@ fn line(s: &Stats) -> String {
     )
 }
 
-fn run_one(target: &str, dict: Option<&str>, secs: u64, work: &Path, fuzz: &str) -> Stats {
+/// Where cargo-fuzz puts the target binaries: `<target dir>/<host triple>/release/`.
+fn binary_dir(fuzz: &Path) -> Result<PathBuf, String> {
+    let out = Command::new("rustc")
+        .args(["+nightly", "-vV"])
+        .output()
+        .map_err(|e| format!("cannot run rustc +nightly: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let host =
+        text.lines().find_map(|l| l.strip_prefix("host: ")).ok_or("rustc -vV printed no host")?.trim().to_owned();
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| fuzz.join("target"), PathBuf::from);
+    Ok(target_dir.join(host).join("release"))
+}
+
+fn run_one(binary: &Path, target: &str, dict: Option<&str>, secs: u64, work: &Path, fuzz: &str) -> Stats {
     let scratch = work.join("corpus").join(target);
     let log_path = work.join(format!("{target}.log"));
     let fail = |msg: String| Stats { target: target.to_owned(), failure: Some(msg), ..Stats::default() };
@@ -289,7 +321,12 @@ fn run_one(target: &str, dict: Option<&str>, secs: u64, work: &Path, fuzz: &str)
         return fail(format!("{}: {e}", scratch.display()));
     }
     let committed = format!("{fuzz}/corpus/{target}");
+    let artifacts = format!("{fuzz}/artifacts/{target}/");
+    if let Err(e) = fs::create_dir_all(&artifacts) {
+        return fail(format!("{artifacts}: {e}"));
+    }
     let mut libfuzzer = vec![
+        format!("-artifact_prefix={artifacts}"),
         format!("-max_total_time={secs}"),
         "-rss_limit_mb=2048".to_owned(),
         "-timeout=10".to_owned(),
@@ -307,12 +344,10 @@ fn run_one(target: &str, dict: Option<&str>, secs: u64, work: &Path, fuzz: &str)
         Err(e) => return fail(e.to_string()),
     };
     let started = Instant::now();
-    let status = Command::new("cargo")
-        .args(["+nightly", "fuzz", "run", target])
+    let status = Command::new(binary)
+        .args(&libfuzzer)
         .arg(&scratch)
         .arg(&committed)
-        .arg("--")
-        .args(&libfuzzer)
         .current_dir(fuzz)
         .stdin(Stdio::null())
         .stdout(log)
@@ -325,10 +360,10 @@ fn run_one(target: &str, dict: Option<&str>, secs: u64, work: &Path, fuzz: &str)
         Ok(st) if st.success() => {}
         Ok(st) => {
             if stats.failure.is_none() {
-                stats.failure = Some(format!("cargo fuzz run exited with {st}; see {}", log_path.display()));
+                stats.failure = Some(format!("{target} exited with {st}; see {}", log_path.display()));
             }
         }
-        Err(e) => stats.failure = Some(format!("cannot run cargo fuzz: {e}")),
+        Err(e) => stats.failure = Some(format!("cannot run {}: {e}", binary.display())),
     }
     if stats.execs.is_none() && stats.failure.is_none() {
         stats.failure = Some(format!("no libFuzzer statistics; see {}", log_path.display()));

@@ -33,7 +33,9 @@ pub fn auth_header(data: &[u8]) {
             Credentials::Params(_) => {
                 let params: Vec<String> =
                     auth.credentials().params().map(|p| format!("{}={}", p.name, quote(&p.value))).collect();
-                format!("{scheme} {}", params.join(", "))
+                // A list of empty elements only (`Scheme ,`) is accepted as zero parameters, while a
+                // bare `Scheme` is missing credentials: keep one empty element then.
+                if params.is_empty() { format!("{scheme} ,") } else { format!("{scheme} {}", params.join(", ")) }
             }
             _ => return,
         };
