@@ -41,7 +41,7 @@
 //! (other than those it ignores), and should require signing of any header it interprets.
 
 use crate::Error;
-use crate::util::{hex_encode, hex_lower_exact, is_ctl, opt};
+use crate::util::{hex_encode, hex_lower_exact, is_ctl};
 use auth_core::{Identity, RequestView, Scheme, SecretBytes, Timestamp};
 use ring::{digest, hmac};
 use std::borrow::Cow;
@@ -171,6 +171,8 @@ struct Parsed<'a> {
     expires: Option<u32>,
     presigned: bool,
     token: Option<Cow<'a, [u8]>>,
+    /// `x-amz-content-sha256`; a repeat is reported where the payload hash is written.
+    content_sha256: Result<Option<&'a [u8]>, Error>,
 }
 
 /// The parts of a validated credential: access key id, date, region, service, and the scope (all but
@@ -312,8 +314,9 @@ impl SigV4Verifier {
         let sc = split_credential(&p.credential)?;
         let cred = self.credentials.get(sc.access_key_id).ok_or(Error::UnknownKey)?;
         self.check_scope(&p, &sc)?;
-        let creq = self.canonical_request(req, &p, sc.service)?;
-        let creq_hash = digest::digest(&digest::SHA256, &creq);
+        let mut creq = HashingSink::new();
+        self.canonical_request(req, &p, sc.service, &mut creq)?;
+        let creq_hash = creq.finish();
         let mut hex = [0u8; 64];
         let creq_hex = hex_encode(creq_hash.as_ref(), &mut hex);
         let key = self.signing_key(sc.access_key_id, cred, sc.date, sc.region, sc.service)?;
@@ -369,7 +372,8 @@ impl SigV4Verifier {
     pub fn explain(&self, req: &RequestView<'_>) -> Result<SigV4Explained, Error> {
         let p = self.parse(req)?;
         let sc = split_credential(&p.credential)?;
-        let creq = self.canonical_request(req, &p, sc.service)?;
+        let mut creq = Vec::with_capacity(512);
+        self.canonical_request(req, &p, sc.service, &mut creq)?;
         let h = digest::digest(&digest::SHA256, &creq);
         let canonical_request = String::from_utf8_lossy(&creq).into_owned();
         let mut hex = [0u8; 64];
@@ -441,8 +445,8 @@ impl SigV4Verifier {
         if req.method().is_empty() || !req.method().bytes().all(auth_core::header::is_tchar) {
             return Err(Error::InvalidRequest);
         }
-        let h = req.headers();
-        let auth = opt(&h, "authorization")?;
+        let h = AmzHeaders::scan(req.headers());
+        let auth = h.get(AmzHeaders::AUTHORIZATION)?;
         let q = req.query().unwrap_or("");
         let mut qp = QueryParams::default();
         for (name, value) in bsplit(q, b'&').filter(|s| !s.is_empty()).map(split_pair) {
@@ -472,7 +476,7 @@ impl SigV4Verifier {
                     return Err(Error::MalformedHeader("authorization"));
                 }
             }
-            let amz_date = opt(&h, "x-amz-date")?.ok_or(Error::MissingHeader("x-amz-date"))?;
+            let amz_date = h.get(AmzHeaders::DATE)?.ok_or(Error::MissingHeader("x-amz-date"))?;
             let amz_date = core::str::from_utf8(amz_date).map_err(|_| Error::MalformedTimestamp)?;
             (
                 Cow::Borrowed(c.ok_or(Error::MalformedHeader("authorization"))?),
@@ -480,7 +484,7 @@ impl SigV4Verifier {
                 Cow::Borrowed(sig.ok_or(Error::MalformedHeader("authorization"))?),
                 Cow::Borrowed(amz_date),
                 None,
-                opt(&h, "x-amz-security-token")?.map(Cow::Borrowed),
+                h.get(AmzHeaders::TOKEN)?.map(Cow::Borrowed),
             )
         } else if presigned {
             if qp.algorithm.as_deref() != Some(ALGORITHM) {
@@ -488,7 +492,7 @@ impl SigV4Verifier {
             }
             let expires = qp.expires.as_deref().ok_or(Error::MissingHeader("X-Amz-Expires"))?;
             let exp = parse_expires(expires)?;
-            let token = match (qp.token, opt(&h, "x-amz-security-token")?) {
+            let token = match (qp.token, h.get(AmzHeaders::TOKEN)?) {
                 (Some(_), Some(_)) => return Err(Error::DuplicateHeader("X-Amz-Security-Token")),
                 (Some(Cow::Borrowed(t)), None) => Some(Cow::Borrowed(t.as_bytes())),
                 (Some(Cow::Owned(t)), None) => Some(Cow::Owned(t.into_bytes())),
@@ -530,7 +534,8 @@ impl SigV4Verifier {
         if !has_host || (!presigned && !has_date) {
             return Err(Error::MalformedHeader("signed headers"));
         }
-        Ok(Parsed { credential, signed_headers, signature, amz_date, date, expires, presigned, token })
+        let content_sha256 = h.get(AmzHeaders::CONTENT_SHA256);
+        Ok(Parsed { credential, signed_headers, signature, amz_date, date, expires, presigned, token, content_sha256 })
     }
 
     fn effective_mode(&self, service: &str) -> UriMode {
@@ -541,113 +546,327 @@ impl SigV4Verifier {
         }
     }
 
-    fn canonical_request(&self, req: &RequestView<'_>, p: &Parsed<'_>, service: &str) -> Result<Vec<u8>, Error> {
-        let mut out: Vec<u8> = Vec::with_capacity(512);
-        out.extend_from_slice(req.method().as_bytes());
-        out.push(b'\n');
+    /// Writes the canonical request into `out` (a buffer for [`SigV4Verifier::explain`], straight into
+    /// the SHA-256 for [`SigV4Verifier::verify`]).
+    fn canonical_request<S: Sink>(
+        &self,
+        req: &RequestView<'_>,
+        p: &Parsed<'_>,
+        service: &str,
+        out: &mut S,
+    ) -> Result<(), Error> {
+        out.put(req.method().as_bytes());
+        out.byte(b'\n');
         let (path, query) = match bsplit_once(req.target(), b'?') {
             Some((p, q)) => (p, q),
             None => (req.target(), ""),
         };
         let path = if path.is_empty() { "/" } else { path };
         match self.effective_mode(service) {
-            UriMode::S3 => encode_once(path.as_bytes(), true, &mut out)?,
-            UriMode::EncodeWithoutNormalizing => encode_raw(path.as_bytes(), true, &mut out),
-            UriMode::Standard | UriMode::Auto if is_normal(path) => encode_raw(path.as_bytes(), true, &mut out),
-            UriMode::Standard | UriMode::Auto => encode_raw(normalize_path(path).as_bytes(), true, &mut out),
+            UriMode::S3 => encode_once(path.as_bytes(), true, out)?,
+            UriMode::EncodeWithoutNormalizing => encode_raw(path.as_bytes(), true, out),
+            UriMode::Standard | UriMode::Auto if is_normal(path) => encode_raw(path.as_bytes(), true, out),
+            UriMode::Standard | UriMode::Auto => encode_raw(normalize_path(path).as_bytes(), true, out),
         }
-        out.push(b'\n');
-        // Query.
-        let mut params: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
-        for (name, value) in bsplit(query, b'&').filter(|s| !s.is_empty()).map(split_pair) {
-            if params.len() >= MAX_QUERY_PARAMS {
-                return Err(Error::TooLarge);
-            }
-            if p.presigned && name == "X-Amz-Signature" {
-                continue;
-            }
-            if p.presigned && !self.token_in_canonical_query && name == "X-Amz-Security-Token" {
-                continue;
-            }
-            let (mut n, mut v) = (Vec::new(), Vec::new());
-            encode_once(name.as_bytes(), false, &mut n)?;
-            encode_once(value.as_bytes(), false, &mut v)?;
-            params.push((n, v));
+        out.byte(b'\n');
+        let skip = Skip { signature: p.presigned, token: p.presigned && !self.token_in_canonical_query };
+        if !canonical_query_sorted_in_place(query, skip, out)? {
+            canonical_query(query, skip, out)?;
         }
-        params.sort_unstable();
-        for (i, (n, v)) in params.iter().enumerate() {
-            if i > 0 {
-                out.push(b'&');
-            }
-            out.extend_from_slice(n);
-            out.push(b'=');
-            out.extend_from_slice(v);
-        }
-        out.push(b'\n');
+        out.byte(b'\n');
         // Headers.
         let h = req.headers();
         for name in bsplit(&p.signed_headers, b';') {
-            out.extend_from_slice(name.as_bytes());
-            out.push(b':');
+            out.put(name.as_bytes());
+            out.byte(b':');
             let mut any = false;
             for value in h.get_all(name) {
                 if any {
-                    out.push(b',');
+                    out.byte(b',');
                 }
                 any = true;
-                push_header_value(value, &mut out)?;
+                push_header_value(value, out)?;
             }
             if !any {
                 return Err(Error::MissingHeader("signed header"));
             }
-            out.push(b'\n');
-            if out.len() > MAX_CANONICAL_REQUEST_LEN {
+            out.byte(b'\n');
+            if out.written() > MAX_CANONICAL_REQUEST_LEN {
                 return Err(Error::TooLarge);
             }
         }
-        out.push(b'\n');
-        out.extend_from_slice(p.signed_headers.as_bytes());
-        out.push(b'\n');
-        self.push_payload_hash(req, p, service, &mut out)?;
-        Ok(out)
+        out.byte(b'\n');
+        out.put(p.signed_headers.as_bytes());
+        out.byte(b'\n');
+        self.push_payload_hash(req, p, service, out)
     }
 
-    fn push_payload_hash(
+    fn push_payload_hash<S: Sink>(
         &self,
         req: &RequestView<'_>,
         p: &Parsed<'_>,
         service: &str,
-        out: &mut Vec<u8>,
+        out: &mut S,
     ) -> Result<(), Error> {
-        match opt(&req.headers(), "x-amz-content-sha256")? {
+        match p.content_sha256? {
             Some(v) if v == UNSIGNED.as_bytes() => {
                 if !self.allow_unsigned {
                     return Err(Error::Unsupported("unsigned_payload_refused"));
                 }
-                out.extend_from_slice(UNSIGNED.as_bytes());
+                out.put(UNSIGNED.as_bytes());
             }
             Some(v) if v.starts_with(b"STREAMING-") => return Err(Error::Unsupported("streaming_payload_unsupported")),
             Some(v) => {
                 let claimed: [u8; 32] =
                     hex_lower_exact(v).map_err(|_| Error::MalformedHeader("x-amz-content-sha256"))?;
-                if digest::digest(&digest::SHA256, req.body()).as_ref() != claimed {
+                let matches = if req.body().is_empty() {
+                    v == EMPTY_SHA256.as_bytes()
+                } else {
+                    digest::digest(&digest::SHA256, req.body()).as_ref() == claimed
+                };
+                if !matches {
                     return Err(Error::DigestMismatch);
                 }
-                push_hex(&claimed, out);
+                // `v` is the canonical lowercase hex of `claimed`.
+                out.put(v);
             }
-            None if p.presigned && self.effective_mode(service) == UriMode::S3 => {
-                out.extend_from_slice(UNSIGNED.as_bytes())
-            }
-            None if req.body().is_empty() => out.extend_from_slice(EMPTY_SHA256.as_bytes()),
+            None if p.presigned && self.effective_mode(service) == UriMode::S3 => out.put(UNSIGNED.as_bytes()),
+            None if req.body().is_empty() => out.put(EMPTY_SHA256.as_bytes()),
             None => push_hex(digest::digest(&digest::SHA256, req.body()).as_ref(), out),
         }
         Ok(())
     }
 }
 
-fn push_hex(bytes: &[u8], out: &mut Vec<u8>) {
+fn push_hex<S: Sink>(bytes: &[u8], out: &mut S) {
     let mut buf = [0u8; 64];
-    out.extend_from_slice(hex_encode(bytes, &mut buf));
+    out.put(hex_encode(bytes, &mut buf));
+}
+
+/// Where the canonical request goes: a buffer (`explain`) or a SHA-256 context (`verify`).
+trait Sink {
+    /// Appends `bytes`.
+    fn put(&mut self, bytes: &[u8]);
+    /// Appends one byte.
+    fn byte(&mut self, b: u8);
+    /// Bytes written so far.
+    fn written(&self) -> usize;
+}
+
+impl Sink for Vec<u8> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+    fn byte(&mut self, b: u8) {
+        self.push(b);
+    }
+    fn written(&self) -> usize {
+        self.len()
+    }
+}
+
+/// Size of [`HashingSink`]'s staging buffer: small writes gather here and reach the SHA-256 a block
+/// multiple at a time.
+const HASH_STAGE_LEN: usize = 256;
+
+/// SHA-256 of everything written, staged through a stack buffer so the many short writes of a
+/// canonical request cost a copy each rather than a call into the hash.
+struct HashingSink {
+    ctx: digest::Context,
+    stage: [u8; HASH_STAGE_LEN],
+    staged: usize,
+    total: usize,
+}
+
+impl HashingSink {
+    fn new() -> Self {
+        Self { ctx: digest::Context::new(&digest::SHA256), stage: [0; HASH_STAGE_LEN], staged: 0, total: 0 }
+    }
+
+    fn finish(mut self) -> digest::Digest {
+        self.ctx.update(self.stage.get(..self.staged).unwrap_or_default());
+        self.ctx.finish()
+    }
+}
+
+impl Sink for HashingSink {
+    fn put(&mut self, bytes: &[u8]) {
+        self.total = self.total.saturating_add(bytes.len());
+        let end = self.staged + bytes.len();
+        if let Some(dst) = self.stage.get_mut(self.staged..end) {
+            dst.copy_from_slice(bytes);
+            self.staged = end;
+            return;
+        }
+        self.ctx.update(self.stage.get(..self.staged).unwrap_or_default());
+        self.staged = 0;
+        if let Some(dst) = self.stage.get_mut(..bytes.len()) {
+            dst.copy_from_slice(bytes);
+            self.staged = bytes.len();
+        } else {
+            self.ctx.update(bytes);
+        }
+    }
+    fn byte(&mut self, b: u8) {
+        if let Some(slot) = self.stage.get_mut(self.staged) {
+            *slot = b;
+            self.staged += 1;
+            self.total = self.total.saturating_add(1);
+        } else {
+            self.put(&[b]);
+        }
+    }
+    fn written(&self) -> usize {
+        self.total
+    }
+}
+
+/// Query parameters left out of the canonical query (the presigned signature, and the session token
+/// when configured so).
+#[derive(Clone, Copy)]
+struct Skip {
+    signature: bool,
+    token: bool,
+}
+
+impl Skip {
+    fn skips(self, name: &str) -> bool {
+        (self.signature && name == "X-Amz-Signature") || (self.token && name == "X-Amz-Security-Token")
+    }
+}
+
+/// The canonical query, general form: every parameter decoded and re-encoded into its own buffer, then
+/// sorted by encoded name, then encoded value.
+fn canonical_query<S: Sink>(query: &str, skip: Skip, out: &mut S) -> Result<(), Error> {
+    let mut params: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+    for (name, value) in bsplit(query, b'&').filter(|s| !s.is_empty()).map(split_pair) {
+        if params.len() >= MAX_QUERY_PARAMS {
+            return Err(Error::TooLarge);
+        }
+        if skip.skips(name) {
+            continue;
+        }
+        let (mut n, mut v) = (Vec::new(), Vec::new());
+        encode_once(name.as_bytes(), false, &mut n)?;
+        encode_once(value.as_bytes(), false, &mut v)?;
+        params.push((n, v));
+    }
+    params.sort_unstable();
+    for (i, (n, v)) in params.iter().enumerate() {
+        if i > 0 {
+            out.byte(b'&');
+        }
+        out.put(n);
+        out.byte(b'=');
+        out.put(v);
+    }
+    Ok(())
+}
+
+/// The most parameters [`canonical_query_sorted_in_place`] sorts on the stack.
+const FAST_QUERY_PARAMS: usize = 32;
+
+/// The canonical query for the common case where every name and value is already in canonical
+/// encoding (only unreserved bytes and `%XX` escapes, upper-case, of bytes that must stay escaped):
+/// the parameters are sorted as borrowed slices on the stack and written as received. Returns `false`,
+/// having written nothing, when the query is not in that form or has more than
+/// [`FAST_QUERY_PARAMS`] parameters; [`canonical_query`] then does the general work. Both produce the
+/// same bytes whenever this one applies (a property test checks it).
+fn canonical_query_sorted_in_place<S: Sink>(query: &str, skip: Skip, out: &mut S) -> Result<bool, Error> {
+    let mut params: [(&[u8], &[u8]); FAST_QUERY_PARAMS] = [(&[], &[]); FAST_QUERY_PARAMS];
+    let (mut seen, mut stored) = (0usize, 0usize);
+    for (name, value) in bsplit(query, b'&').filter(|s| !s.is_empty()).map(split_pair) {
+        seen += 1;
+        if seen > FAST_QUERY_PARAMS {
+            return Ok(false);
+        }
+        if skip.skips(name) {
+            continue;
+        }
+        if !is_canonically_encoded(name.as_bytes()) || !is_canonically_encoded(value.as_bytes()) {
+            return Ok(false);
+        }
+        let Some(slot) = params.get_mut(stored) else { return Ok(false) };
+        *slot = (name.as_bytes(), value.as_bytes());
+        stored += 1;
+    }
+    let params = params.get_mut(..stored).unwrap_or_default();
+    params.sort_unstable();
+    for (i, (n, v)) in params.iter().enumerate() {
+        if i > 0 {
+            out.byte(b'&');
+        }
+        out.put(n);
+        out.byte(b'=');
+        out.put(v);
+    }
+    Ok(true)
+}
+
+/// Whether [`encode_once`] (without `keep_slash`) would return `s` unchanged: only unreserved bytes and
+/// `%XX` escapes with upper-case hex of bytes that are not unreserved.
+fn is_canonically_encoded(s: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(&c) = s.get(i) {
+        if c == b'%' {
+            match (s.get(i + 1).copied().and_then(hex_upper), s.get(i + 2).copied().and_then(hex_upper)) {
+                (Some(h), Some(l)) if !unreserved((h << 4) | l) => i += 3,
+                _ => return false,
+            }
+        } else if unreserved(c) {
+            i += 1;
+        } else {
+            return false;
+        }
+    }
+    true
+}
+
+fn hex_upper(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// The header fields SigV4 reads itself, collected in one pass over the headers.
+struct AmzHeaders<'a> {
+    values: [Option<&'a [u8]>; 4],
+    repeated: [bool; 4],
+}
+
+impl<'a> AmzHeaders<'a> {
+    const AUTHORIZATION: (usize, &'static str) = (0, "authorization");
+    const DATE: (usize, &'static str) = (1, "x-amz-date");
+    const TOKEN: (usize, &'static str) = (2, "x-amz-security-token");
+    const CONTENT_SHA256: (usize, &'static str) = (3, "x-amz-content-sha256");
+
+    fn scan(headers: auth_core::Headers<'a>) -> Self {
+        let mut this = Self { values: [None; 4], repeated: [false; 4] };
+        for (name, value) in headers.iter() {
+            let (slot, _) = match name.len() {
+                13 if name.eq_ignore_ascii_case(Self::AUTHORIZATION.1) => Self::AUTHORIZATION,
+                10 if name.eq_ignore_ascii_case(Self::DATE.1) => Self::DATE,
+                20 if name.eq_ignore_ascii_case(Self::TOKEN.1) => Self::TOKEN,
+                20 if name.eq_ignore_ascii_case(Self::CONTENT_SHA256.1) => Self::CONTENT_SHA256,
+                _ => continue,
+            };
+            if let (Some(v), Some(r)) = (this.values.get_mut(slot), this.repeated.get_mut(slot)) {
+                *r |= v.replace(value).is_some();
+            }
+        }
+        this
+    }
+
+    /// The single value of the field, or [`Error::DuplicateHeader`] when it appears more than once (as
+    /// `Headers::get_one` would answer).
+    fn get(&self, (slot, name): (usize, &'static str)) -> Result<Option<&'a [u8]>, Error> {
+        if self.repeated.get(slot).copied().unwrap_or(true) {
+            return Err(Error::DuplicateHeader(name));
+        }
+        Ok(self.values.get(slot).copied().flatten())
+    }
 }
 
 #[derive(Default)]
@@ -745,50 +964,57 @@ const fn unreserved(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
 }
 
-fn push_pct(b: u8, out: &mut Vec<u8>) {
+fn push_pct<S: Sink>(b: u8, out: &mut S) {
     const D: &[u8; 16] = b"0123456789ABCDEF";
-    out.push(b'%');
-    out.push(D.get(usize::from(b >> 4)).copied().unwrap_or(b'0'));
-    out.push(D.get(usize::from(b & 15)).copied().unwrap_or(b'0'));
+    let hi = D.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
+    let lo = D.get(usize::from(b & 15)).copied().unwrap_or(b'0');
+    out.put(&[b'%', hi, lo]);
+}
+
+/// Length of the prefix of `s` that encodes to itself: unreserved bytes, and `/` when `keep_slash`.
+fn pass_through_len(s: &[u8], keep_slash: bool) -> usize {
+    s.iter().position(|&b| !(unreserved(b) || (keep_slash && b == b'/'))).unwrap_or(s.len())
 }
 
 /// SigV4 URI-encoding of raw bytes: unreserved bytes (and `/` when `keep_slash`) as is, everything else
-/// — including `%` — as `%XX`.
-fn encode_raw(s: &[u8], keep_slash: bool, out: &mut Vec<u8>) {
-    for &b in s {
-        if unreserved(b) || (keep_slash && b == b'/') {
-            out.push(b);
-        } else {
-            push_pct(b, out);
-        }
+/// — including `%` — as `%XX`. Runs of bytes that stay as they are are written in one piece.
+fn encode_raw<S: Sink>(s: &[u8], keep_slash: bool, out: &mut S) {
+    let mut rest = s;
+    while !rest.is_empty() {
+        let run = pass_through_len(rest, keep_slash);
+        let (plain, tail) = rest.split_at_checked(run).unwrap_or((rest, &[]));
+        out.put(plain);
+        let Some((&b, tail)) = tail.split_first() else { break };
+        push_pct(b, out);
+        rest = tail;
     }
 }
 
 /// Encodes a component that is already percent-encoded (or partly so) to the canonical single
 /// encoding: valid escapes are decoded and re-encoded (so `%7e` becomes `~`, `%2f` becomes `%2F`), raw
 /// bytes are encoded as [`encode_raw`] does.
-fn encode_once(s: &[u8], keep_slash: bool, out: &mut Vec<u8>) -> Result<(), Error> {
-    let mut i = 0;
-    while let Some(&c) = s.get(i) {
+fn encode_once<S: Sink>(s: &[u8], keep_slash: bool, out: &mut S) -> Result<(), Error> {
+    let mut rest = s;
+    while !rest.is_empty() {
+        let run = pass_through_len(rest, keep_slash);
+        let (plain, tail) = rest.split_at_checked(run).unwrap_or((rest, &[]));
+        out.put(plain);
+        let Some((&c, tail)) = tail.split_first() else { break };
         if c == b'%' {
-            let (Some(h), Some(l)) = (s.get(i + 1).copied().and_then(hexval), s.get(i + 2).copied().and_then(hexval))
+            let (Some(h), Some(l)) = (tail.first().copied().and_then(hexval), tail.get(1).copied().and_then(hexval))
             else {
                 return Err(Error::MalformedHeader("percent-encoding"));
             };
             let b = (h << 4) | l;
             if unreserved(b) {
-                out.push(b)
+                out.byte(b)
             } else {
                 push_pct(b, out)
             }
-            i += 3;
+            rest = tail.get(2..).unwrap_or_default();
         } else {
-            if unreserved(c) || (keep_slash && c == b'/') {
-                out.push(c);
-            } else {
-                push_pct(c, out);
-            }
-            i += 1;
+            push_pct(c, out);
+            rest = tail;
         }
     }
     Ok(())
@@ -841,22 +1067,22 @@ fn normalize_path(path: &str) -> String {
     out
 }
 
-/// A header value trimmed, with runs of SP/HTAB folded to one SP. Control bytes are refused.
-fn push_header_value(v: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
+/// A header value trimmed, with runs of SP/HTAB folded to one SP. Control bytes are refused. The bytes
+/// as received (obs-text included) between whitespace runs are written in one piece each.
+fn push_header_value<S: Sink>(v: &[u8], out: &mut S) -> Result<(), Error> {
     if v.iter().any(|&b| is_ctl(b) && b != b'\t') {
         return Err(Error::ControlCharacter);
     }
-    // The bytes as received (obs-text included), trimmed, runs of SP/HTAB folded to one SP.
-    let mut in_space = false;
-    for &b in v.trim_ascii() {
-        if b == b' ' || b == b'\t' {
-            if !in_space {
-                out.push(b' ');
-            }
-            in_space = true;
-        } else {
-            out.push(b);
-            in_space = false;
+    let is_ws = |b: &u8| *b == b' ' || *b == b'\t';
+    let mut rest = v.trim_ascii();
+    while !rest.is_empty() {
+        let word = rest.iter().position(is_ws).unwrap_or(rest.len());
+        let (w, tail) = rest.split_at_checked(word).unwrap_or((rest, &[]));
+        out.put(w);
+        let gap = tail.iter().position(|b| !is_ws(b)).unwrap_or(tail.len());
+        rest = tail.get(gap..).unwrap_or_default();
+        if gap > 0 && !rest.is_empty() {
+            out.byte(b' ');
         }
     }
     Ok(())
@@ -959,5 +1185,159 @@ mod tests {
             assert!(parse_expires(bad).is_err(), "{bad}");
         }
         assert_eq!(parse_expires("604800").unwrap(), 604_800);
+    }
+
+    /// The fast forms checked against straightforward byte-at-a-time references.
+    mod fast_paths {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn ref_pct(b: u8, out: &mut Vec<u8>) {
+            out.extend_from_slice(format!("%{b:02X}").as_bytes());
+        }
+
+        fn ref_encode_raw(s: &[u8], keep_slash: bool) -> Vec<u8> {
+            let mut out = Vec::new();
+            for &b in s {
+                if unreserved(b) || (keep_slash && b == b'/') { out.push(b) } else { ref_pct(b, &mut out) }
+            }
+            out
+        }
+
+        fn ref_encode_once(s: &[u8], keep_slash: bool) -> Option<Vec<u8>> {
+            let (mut out, mut i) = (Vec::new(), 0);
+            while let Some(&c) = s.get(i) {
+                if c == b'%' {
+                    let h = hexval(*s.get(i + 1)?)?;
+                    let l = hexval(*s.get(i + 2)?)?;
+                    let b = (h << 4) | l;
+                    if unreserved(b) {
+                        out.push(b)
+                    } else {
+                        ref_pct(b, &mut out)
+                    }
+                    i += 3;
+                } else {
+                    if unreserved(c) || (keep_slash && c == b'/') {
+                        out.push(c)
+                    } else {
+                        ref_pct(c, &mut out)
+                    }
+                    i += 1;
+                }
+            }
+            Some(out)
+        }
+
+        fn ref_header_value(v: &[u8]) -> Option<Vec<u8>> {
+            if v.iter().any(|&b| is_ctl(b) && b != b'\t') {
+                return None;
+            }
+            let (mut out, mut in_space) = (Vec::new(), false);
+            for &b in v.trim_ascii() {
+                if b == b' ' || b == b'\t' {
+                    if !in_space {
+                        out.push(b' ');
+                    }
+                    in_space = true;
+                } else {
+                    out.push(b);
+                    in_space = false;
+                }
+            }
+            Some(out)
+        }
+
+        /// Bytes biased toward what URI and header encoding care about.
+        fn uri_bytes(max: usize) -> impl Strategy<Value = Vec<u8>> {
+            prop::collection::vec(
+                prop_oneof![
+                    6 => prop::sample::select(b"aZ09-_.~/%=&+ 2Fe7Ef\t".to_vec()),
+                    1 => any::<u8>(),
+                ],
+                0..max,
+            )
+        }
+
+        /// Query strings made of `name=value` pairs, mostly already canonical, sometimes not.
+        fn query() -> impl Strategy<Value = String> {
+            let part = prop_oneof![
+                4 => "[A-Za-z0-9_.~-]{0,6}",
+                2 => "([A-Za-z0-9]|%2F|%20|%3D|%2B|%26|%25){0,4}",
+                1 => "([a-z]|%7e|%2f|%41|[+/ =!*]|%|%g1){0,4}",
+            ];
+            let pair = (
+                part.clone(),
+                prop::option::of(part),
+                prop::sample::select(vec!["", "", "", "X-Amz-Signature", "X-Amz-Security-Token"]),
+            )
+                .prop_map(|(n, v, special)| {
+                    let n = if special.is_empty() { n } else { special.to_owned() };
+                    match v {
+                        Some(v) => format!("{n}={v}"),
+                        None => n,
+                    }
+                });
+            prop::collection::vec(pair, 0..40).prop_map(|ps| ps.join("&"))
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
+
+            #[test]
+            fn run_based_encoders_match_references(s in uri_bytes(40), keep_slash in any::<bool>()) {
+                let mut out = Vec::new();
+                encode_raw(&s, keep_slash, &mut out);
+                prop_assert_eq!(out, ref_encode_raw(&s, keep_slash));
+                let mut out = Vec::new();
+                let got = encode_once(&s, keep_slash, &mut out).ok().map(|()| out);
+                prop_assert_eq!(got, ref_encode_once(&s, keep_slash));
+                let mut out = Vec::new();
+                let got = push_header_value(&s, &mut out).ok().map(|()| out);
+                prop_assert_eq!(got, ref_header_value(&s));
+            }
+
+            /// Whenever the in-place sort applies, it writes what the general path writes.
+            #[test]
+            fn sorted_in_place_query_matches_general(q in query(), signature in any::<bool>(), token in any::<bool>()) {
+                let skip = Skip { signature, token: signature && token };
+                let mut general = Vec::new();
+                let general_ok = canonical_query(&q, skip, &mut general);
+                let mut fast = Vec::new();
+                if canonical_query_sorted_in_place(&q, skip, &mut fast).unwrap() {
+                    prop_assert_eq!(general_ok, Ok(()));
+                    prop_assert_eq!(String::from_utf8_lossy(&fast), String::from_utf8_lossy(&general));
+                } else {
+                    prop_assert!(fast.is_empty());
+                }
+            }
+
+            /// The staged SHA-256 equals the SHA-256 of the same writes collected in a buffer.
+            #[test]
+            fn hashing_sink_matches_buffer(writes in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..300), 0..20)) {
+                let (mut h, mut v) = (HashingSink::new(), Vec::new());
+                for w in &writes {
+                    h.put(w);
+                    v.put(w);
+                }
+                prop_assert_eq!(h.written(), v.len());
+                let (got, want) = (h.finish(), digest::digest(&digest::SHA256, &v));
+                prop_assert_eq!(got.as_ref(), want.as_ref());
+            }
+        }
+
+        #[test]
+        fn in_place_sort_applies_to_canonical_queries() {
+            let skip = Skip { signature: false, token: false };
+            let mut out = Vec::new();
+            assert!(canonical_query_sorted_in_place("b=2&a=%2F&a=1&c", skip, &mut out).unwrap());
+            assert_eq!(out, b"a=%2F&a=1&b=2&c=");
+            for not_canonical in ["a=%2f", "a=%7E", "a=b+c", "a=/", "a=b=c", "a=%zz"] {
+                assert!(
+                    !canonical_query_sorted_in_place(not_canonical, skip, &mut Vec::new()).unwrap(),
+                    "{not_canonical}"
+                );
+            }
+        }
     }
 }
