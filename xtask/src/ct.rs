@@ -7,7 +7,8 @@
 //!    its keys and declassifies only the returned verdict, so memcheck reports every conditional
 //!    jump and every memory address that depends on a secret.
 //! 3. Classifies each report: a conditional jump whose innermost frame is one of the path's declared
-//!    verdict sites (the branch on the comparison's one-bit result), at no more distinct source
+//!    verdict sites (the branch on the comparison's one-bit result; matched on the function's own
+//!    path, never on the generic arguments valgrind prints after it), at no more distinct source
 //!    locations than declared, is the verdict; anything else — another branch, a second location,
 //!    a secret-dependent address — is a finding and fails the gate. The leaky control must have a
 //!    finding, and every run must have been a real memcheck run.
@@ -46,6 +47,8 @@ struct Outcome {
     verdict_sites: Vec<String>,
     findings: Vec<Report>,
     problem: Option<String>,
+    /// Verdicts (of 10) that arrived in the harness still undefined (derived from the secret).
+    undefined_verdicts: usize,
 }
 
 pub(crate) fn target_dir() -> PathBuf {
@@ -118,7 +121,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     });
 
     println!();
-    println!("{:<22} {:>7} {:>9} {:>9}  result", "path", "reports", "verdicts", "findings");
+    println!("{:<22} {:>7} {:>9} {:>9} {:>9}  result", "path", "reports", "verdicts", "undefined", "findings");
     let mut failed = Vec::new();
     for o in &outcomes {
         let control = o.spec.name.starts_with("control");
@@ -130,18 +133,22 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             (None, false, false) => "FAIL: secret-dependent branch or address".to_owned(),
         };
         println!(
-            "{:<22} {:>7} {:>9} {:>9}  {result}",
+            "{:<22} {:>7} {:>9} {:>9} {:>9}  {result}",
             o.spec.name,
             o.reports.len(),
             o.verdict_sites.len(),
+            format!("{}/10", o.undefined_verdicts),
             o.findings.len()
         );
         for site in &o.verdict_sites {
             println!("{:<22}   verdict branch: {site}", "");
         }
-        if !o.findings.is_empty() {
-            for f in o.findings.iter().take(4) {
-                println!("{:<22}   finding ({}): {}", "", f.kind, describe(f));
+        let mut shown: Vec<String> = Vec::new();
+        for f in &o.findings {
+            let d = format!("finding ({}): {}", f.kind, describe(f));
+            if !shown.contains(&d) && shown.len() < 4 {
+                println!("{:<22}   {d}", "");
+                shown.push(d);
             }
         }
         if result.starts_with("FAIL") {
@@ -156,6 +163,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             "declared_verdict_sites": o.spec.sites,
             "reports": o.reports.len(),
             "verdict_branches": o.verdict_sites,
+            "undefined_verdicts_of_10": o.undefined_verdicts,
             "findings": o.findings.iter().map(describe).collect::<Vec<_>>(),
             "flagged": !o.findings.is_empty() || o.problem.is_some(),
             "problem": o.problem,
@@ -195,8 +203,14 @@ fn describe(r: &Report) -> String {
 fn check_path(bin: &Path, out_dir: &Path, spec: PathSpec) -> Outcome {
     let xml_path = out_dir.join(format!("{}.xml", spec.name));
     let _ = std::fs::remove_file(&xml_path);
-    let mut outcome =
-        Outcome { spec, reports: Vec::new(), verdict_sites: Vec::new(), findings: Vec::new(), problem: None };
+    let mut outcome = Outcome {
+        spec,
+        reports: Vec::new(),
+        verdict_sites: Vec::new(),
+        findings: Vec::new(),
+        problem: None,
+        undefined_verdicts: 0,
+    };
     let run = Command::new("valgrind")
         .arg("--tool=memcheck")
         .arg("--xml=yes")
@@ -237,8 +251,7 @@ fn check_path(bin: &Path, out_dir: &Path, spec: PathSpec) -> Outcome {
     let mut sites: Vec<String> = Vec::new();
     for r in &outcome.reports {
         let top = r.frames.first();
-        let is_verdict = r.kind == "UninitCondition"
-            && top.is_some_and(|(f, _)| outcome.spec.sites.iter().any(|s| f.contains(s.as_str())));
+        let is_verdict = r.kind == "UninitCondition" && outcome.spec.sites.iter().any(|s| site_matches(s, &r.frames));
         if is_verdict {
             let site = top.map(|(f, l)| format!("{f} ({l})")).unwrap_or_default();
             if !sites.contains(&site) {
@@ -256,8 +269,41 @@ fn check_path(bin: &Path, out_dir: &Path, spec: PathSpec) -> Outcome {
             sites.join("; ")
         ));
     }
+    // Proof that the marked secret reached the comparison: either memcheck saw the library branch on
+    // the verdict (a verdict site), or the verdict arrived in the harness still undefined.
+    let undefined_verdicts: usize = stdout
+        .split(", ")
+        .find_map(|p| {
+            p.strip_suffix(" undefined verdicts").or_else(|| p.trim_end().strip_suffix(" undefined verdicts"))
+        })
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0);
+    if sites.is_empty() && outcome.findings.is_empty() && undefined_verdicts < 10 && outcome.problem.is_none() {
+        outcome.problem = Some(format!(
+            "the secret reached neither a branch nor the verdict ({undefined_verdicts} of 10 verdicts undefined): not measured"
+        ));
+    }
+    outcome.undefined_verdicts = undefined_verdicts;
     outcome.verdict_sites = sites;
     outcome
+}
+
+/// A function's own path, without the generic arguments valgrind prints after it (those name other
+/// functions, e.g. the closure a `position` was instantiated with, and must not match).
+fn base_name(f: &str) -> &str {
+    f.split('<').next().unwrap_or(f)
+}
+
+/// Whether a report is at a declared verdict site. A site is `function` or `function@caller`: the
+/// innermost frame's own path equals `function` or ends with `::function`, and with `@caller` the next
+/// frame's own path starts with `caller` (for generic helpers such as `position` that valgrind names
+/// without their crate).
+fn site_matches(site: &str, frames: &[(String, String)]) -> bool {
+    let (func, caller) = site.split_once('@').map_or((site, None), |(f, c)| (f, Some(c)));
+    let Some((top, _)) = frames.first() else { return false };
+    let top = base_name(top);
+    let own = top == func || top.ends_with(&format!("::{func}"));
+    own && caller.is_none_or(|c| frames.get(1).is_some_and(|(f, _)| base_name(f).starts_with(c)))
 }
 
 fn unescape(s: &str) -> String {

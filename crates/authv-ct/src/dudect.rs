@@ -192,3 +192,23 @@ fn usage() -> ExitCode {
     eprintln!("usage: authv-ct dudect [--samples N] [--json FILE] [path...]");
     ExitCode::from(2)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Welch;
+
+    #[test]
+    fn welch_t_matches_a_hand_computation() {
+        let mut w = Welch::default();
+        for x in [1.0, 2.0, 3.0, 4.0] {
+            w.push(x, 0);
+        }
+        for x in [2.0, 4.0, 6.0, 8.0] {
+            w.push(x, 1);
+        }
+        // Means 2.5 and 5, sample variances 5/3 and 20/3: t = -2.5 / sqrt(25/12).
+        let expected = -2.5 / (25.0f64 / 12.0).sqrt();
+        assert!((w.t() - expected).abs() < 1e-12, "{}", w.t());
+        assert!(Welch::default().t().abs() < f64::EPSILON);
+    }
+}

@@ -43,14 +43,17 @@ impl Marker {
 
     /// Marks a verdict defined: the one bit the caller is allowed to learn.
     /// The verdict goes through a memory cell that is marked defined and read back, so what the
-    /// caller branches on carries no undefinedness from the secret.
-    fn declassify(&self, verdict: bool) -> bool {
+    /// caller branches on carries no undefinedness from the secret. Also returns whether the verdict
+    /// was still undefined (derived from the secret, not yet branched on) when it arrived.
+    fn declassify(&self, verdict: bool) -> (bool, bool) {
         let cell = [u8::from(verdict)];
+        let mut tainted = false;
         if self.under_valgrind {
+            tainted = vg::is_undefined(&cell).unwrap_or(false);
             // The request only fails when not under memcheck, which `secret` already rules out.
             let _ = vg::make_defined(&cell);
         }
-        std::hint::black_box(&cell)[0] != 0
+        (std::hint::black_box(&cell)[0] != 0, tainted)
     }
 }
 
@@ -123,10 +126,15 @@ fn memcheck(only: Option<&str>) -> ExitCode {
         return ExitCode::from(2);
     };
     // Accepted, near miss, then random inputs, twice over, so both verdicts go through every branch.
-    let mut wrong = 0;
+    // A verdict that arrives undefined shows the secret reached it without any branch in between
+    // (the library's comparison and its result handling are branch-free); one that arrives defined
+    // was branched on inside the library, which memcheck reports. `cargo xtask ct` requires one of
+    // the two for every path, so a secret marked where it is never used cannot pass unnoticed.
+    let (mut wrong, mut tainted) = (0, 0);
     for round in 0..2 {
         for i in [0usize, 1, 2, 3, 4] {
-            let verdict = m.declassify((path.verify)(i));
+            let (verdict, t) = m.declassify((path.verify)(i));
+            tainted += usize::from(t);
             let expected = i == 0;
             if verdict != expected {
                 eprintln!("{name}: input {i} (round {round}) gave {verdict}, expected {expected}");
@@ -134,6 +142,27 @@ fn memcheck(only: Option<&str>) -> ExitCode {
             }
         }
     }
-    println!("{name}: 10 verifications, {wrong} wrong verdicts");
+    println!("{name}: 10 verifications, {wrong} wrong verdicts, {tainted} undefined verdicts");
     if wrong == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Marker, Rng, paths};
+
+    /// Natively (no valgrind), every path accepts its pool's first input and rejects the near miss
+    /// and the random ones: the inputs memcheck and dudect use are what they claim to be.
+    #[test]
+    fn every_path_accepts_only_the_correct_input() {
+        let m = Marker::new();
+        assert!(!m.under_valgrind);
+        let all = paths::build(&m, &mut Rng::new(5), &[]);
+        assert_eq!(all.len(), paths::ALL.len());
+        for p in &all {
+            assert!((p.verify)(0), "{}: correct input rejected", p.name);
+            for i in 1..paths::POOL {
+                assert!(!(p.verify)(i), "{}: input {i} accepted", p.name);
+            }
+        }
+    }
 }

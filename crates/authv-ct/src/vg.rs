@@ -15,6 +15,8 @@ const MC_BASE: usize = (b'M' as usize) << 24 | (b'C' as usize) << 16;
 const MAKE_MEM_UNDEFINED: usize = MC_BASE + 1;
 /// `VG_USERREQ__MAKE_MEM_DEFINED`.
 const MAKE_MEM_DEFINED: usize = MC_BASE + 2;
+/// `VG_USERREQ__GET_VBITS`.
+const GET_VBITS: usize = MC_BASE + 8;
 
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
@@ -64,4 +66,12 @@ pub(crate) fn make_undefined(bytes: &[u8]) -> bool {
 /// `VALGRIND_MAKE_MEM_DEFINED` on `bytes` (see [`make_undefined`]).
 pub(crate) fn make_defined(bytes: &[u8]) -> bool {
     request(0, &[MAKE_MEM_DEFINED, bytes.as_ptr() as usize, bytes.len(), 0, 0, 0]) == usize::MAX
+}
+
+/// Whether any bit of `bytes` is undefined (`VALGRIND_GET_VBITS`, which reads memcheck's validity
+/// bits without reporting anything). `None` when the request was not served.
+pub(crate) fn is_undefined(bytes: &[u8]) -> Option<bool> {
+    let mut vbits = vec![0u8; bytes.len()];
+    let served = request(0, &[GET_VBITS, bytes.as_ptr() as usize, vbits.as_mut_ptr() as usize, bytes.len(), 0, 0]) == 1;
+    served.then(|| std::hint::black_box(&vbits).iter().any(|&v| v != 0))
 }
