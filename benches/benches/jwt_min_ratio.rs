@@ -1,9 +1,9 @@
 //! Best-of-N batch timing of authv's full verify beside the bare primitive, printed as ratios.
 //!
-//! The criterion bench (`jwt_verify`) reports medians, which a shared, loaded machine inflates
+//! The criterion bench (`jwt`) reports medians, which a shared, loaded machine inflates
 //! unevenly. This companion interleaves batches of the two functions and keeps each one's fastest
 //! batch mean, which estimates the uncontended cost of both under the same conditions. Same tokens,
-//! keys and policy as `jwt_verify`. Run with `cargo bench -p auth-jwt --bench jwt_min_ratio`.
+//! keys and policy as `jwt`. Run with `cargo bench -p authv-benches --bench jwt_min_ratio`.
 #![allow(
     missing_docs,
     clippy::unwrap_used,
