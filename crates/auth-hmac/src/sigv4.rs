@@ -317,16 +317,15 @@ impl SigV4Verifier {
         let mut creq = HashingSink::new();
         self.canonical_request(req, &p, sc.service, &mut creq)?;
         let creq_hash = creq.finish();
+        // The string to sign, gathered on the stack so it reaches the HMAC in one update.
+        let mut sts = StringToSign::new();
+        for part in [ALGORITHM.as_bytes(), b"\n", p.amz_date.as_bytes(), b"\n", sc.scope.as_bytes(), b"\n"] {
+            sts.put(part);
+        }
         let mut hex = [0u8; 64];
-        let creq_hex = hex_encode(creq_hash.as_ref(), &mut hex);
+        sts.put(hex_encode(creq_hash.as_ref(), &mut hex));
         let mut ctx = self.signing_context(sc.access_key_id, cred, sc.date, sc.region, sc.service)?;
-        ctx.update(ALGORITHM.as_bytes());
-        ctx.update(b"\n");
-        ctx.update(p.amz_date.as_bytes());
-        ctx.update(b"\n");
-        ctx.update(sc.scope.as_bytes());
-        ctx.update(b"\n");
-        ctx.update(creq_hex);
+        sts.feed(&mut ctx);
         if !auth_core::ct_eq(ctx.sign().as_ref(), &p.signature) {
             return Err(Error::BadSignature);
         }
@@ -719,6 +718,42 @@ impl Sink for HashingSink {
     }
     fn written(&self) -> usize {
         self.total
+    }
+}
+
+/// Room for a string to sign with a credential scope of up to 128 bytes; longer ones are streamed.
+const STRING_TO_SIGN_BUF_LEN: usize = 256;
+
+/// The string to sign on the stack; the parts go to the HMAC one by one only when they do not fit.
+struct StringToSign<'a> {
+    buf: [u8; STRING_TO_SIGN_BUF_LEN],
+    len: usize,
+    parts: [&'a [u8]; 7],
+    count: usize,
+}
+
+impl<'a> StringToSign<'a> {
+    fn new() -> Self {
+        Self { buf: [0; STRING_TO_SIGN_BUF_LEN], len: 0, parts: [&[]; 7], count: 0 }
+    }
+
+    fn put(&mut self, part: &'a [u8]) {
+        if let Some(slot) = self.parts.get_mut(self.count) {
+            *slot = part;
+            self.count += 1;
+        }
+        let end = self.len.saturating_add(part.len());
+        if let Some(dst) = self.buf.get_mut(self.len..end) {
+            dst.copy_from_slice(part);
+        }
+        self.len = end;
+    }
+
+    fn feed(&self, ctx: &mut hmac::Context) {
+        match self.buf.get(..self.len) {
+            Some(all) => ctx.update(all),
+            None => self.parts.iter().take(self.count).for_each(|p| ctx.update(p)),
+        }
     }
 }
 
@@ -1405,6 +1440,22 @@ mod tests {
                     "{not_canonical}"
                 );
             }
+        }
+    }
+
+    /// The string to sign reaches the HMAC as the same bytes whether it fits the stack buffer or not.
+    #[test]
+    fn string_to_sign_fits_or_streams() {
+        let key = hmac::Key::new(hmac::HMAC_SHA256, b"k");
+        for scope_len in [0usize, 10, 128, 200, 300] {
+            let scope = vec![b's'; scope_len];
+            let parts: [&[u8]; 7] =
+                [b"AWS4-HMAC-SHA256", b"\n", b"20150830T123600Z", b"\n", &scope, b"\n", &[b'a'; 64]];
+            let mut sts = StringToSign::new();
+            parts.iter().for_each(|p| sts.put(p));
+            let mut ctx = hmac::Context::with_key(&key);
+            sts.feed(&mut ctx);
+            assert_eq!(ctx.sign().as_ref(), hmac::sign(&key, &parts.concat()).as_ref(), "scope of {scope_len}");
         }
     }
 
