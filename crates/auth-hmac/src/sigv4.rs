@@ -41,7 +41,7 @@
 //! (other than those it ignores), and should require signing of any header it interprets.
 
 use crate::Error;
-use crate::util::{hex_encode, hex_lower_exact, is_ctl};
+use crate::util::{all_in, class, hex_encode, hex_lower_exact, is_ctl};
 use auth_core::{Identity, RequestView, Scheme, SecretBytes, Timestamp};
 use ring::{digest, hmac};
 use std::borrow::Cow;
@@ -442,7 +442,7 @@ impl SigV4Verifier {
         if has_ctl(target.as_bytes(), false) {
             return Err(Error::ControlCharacter);
         }
-        if req.method().is_empty() || !req.method().bytes().all(auth_core::header::is_tchar) {
+        if req.method().is_empty() || !all_in(req.method().as_bytes(), class::TCHAR) {
             return Err(Error::InvalidRequest);
         }
         let h = AmzHeaders::scan(req.headers());
@@ -521,7 +521,7 @@ impl SigV4Verifier {
             if count > MAX_SIGNED_HEADERS {
                 return Err(Error::TooLarge);
             }
-            if name.is_empty() || !name.bytes().all(|b| auth_core::header::is_tchar(b) && !b.is_ascii_uppercase()) {
+            if name.is_empty() || !all_in(name.as_bytes(), class::LOWER_TCHAR) {
                 return Err(Error::MalformedHeader("signed headers"));
             }
             if prev.is_some_and(|p| p >= name) {

@@ -93,17 +93,26 @@ const HEX_LOWER: [u8; 256] = {
 
 /// Lowercase hex of `bytes` into `out` (which must be twice as long); returns the written prefix.
 pub(crate) fn hex_encode<'o>(bytes: &[u8], out: &'o mut [u8]) -> &'o [u8] {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut n = 0;
     for (b, pair) in bytes.iter().zip(out.chunks_exact_mut(2)) {
-        if let [h, l] = pair {
-            *h = DIGITS.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
-            *l = DIGITS.get(usize::from(b & 0x0f)).copied().unwrap_or(b'0');
-            n += 2;
-        }
+        pair.copy_from_slice(HEX_PAIRS.get(usize::from(*b)).unwrap_or(&[b'0'; 2]));
+        n += 2;
     }
     out.get(..n).unwrap_or_default()
 }
+
+/// The two lowercase hex digits of every byte value.
+#[allow(clippy::indexing_slicing, clippy::cast_possible_truncation)] // const construction over 0..256
+const HEX_PAIRS: [[u8; 2]; 256] = {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut t = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = [DIGITS[i >> 4], DIGITS[i & 15]];
+        i += 1;
+    }
+    t
+};
 
 /// Decodes strict, padded standard base64 (RFC 4648 §4) into exactly `N` bytes.
 pub(crate) fn b64_exact<const N: usize>(s: &[u8]) -> Result<[u8; N], Error> {
@@ -129,6 +138,8 @@ pub(crate) mod class {
     pub(crate) const NONCE: u8 = 8;
     /// Anything but a control byte ([`super::is_ctl`]).
     pub(crate) const NOT_CTL: u8 = 16;
+    /// A `tchar` that is not an upper-case letter (lower-case header names).
+    pub(crate) const LOWER_TCHAR: u8 = 32;
 }
 
 /// The classes of every byte value.
@@ -153,6 +164,9 @@ const CLASS: [u8; 256] = {
         }
         if !is_ctl(b) {
             c |= class::NOT_CTL;
+        }
+        if auth_core::header::is_tchar(b) && !b.is_ascii_uppercase() {
+            c |= class::LOWER_TCHAR;
         }
         t[i] = c;
         i += 1;
@@ -232,6 +246,10 @@ mod tests {
         assert!(hex_lower_exact::<2>(b"0g00").is_err());
         let mut buf = [0u8; 4];
         assert_eq!(hex_encode(&[0x0a, 0xff], &mut buf), b"0aff");
+        let all: Vec<u8> = (0..=255).collect();
+        let mut buf = [0u8; 512];
+        let want: String = all.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex_encode(&all, &mut buf), want.as_bytes());
     }
 
     #[test]
@@ -255,6 +273,23 @@ mod tests {
         assert!(check_window(Timestamp::from_unix(1300), now, 300).is_ok());
         assert_eq!(check_window(Timestamp::from_unix(699), now, 300), Err(Error::StaleTimestamp));
         assert_eq!(check_window(Timestamp::from_unix(1301), now, 300), Err(Error::FutureTimestamp));
+    }
+
+    /// Every byte value is in exactly the classes its definition says.
+    #[test]
+    fn class_table_matches_definitions() {
+        use auth_core::header::is_tchar;
+        for b in 0..=255u8 {
+            let nonce = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
+            assert_eq!(all_in(&[b], class::TCHAR), is_tchar(b), "{b:#x}");
+            assert_eq!(all_in(&[b], class::VISIBLE), (0x21..=0x7e).contains(&b), "{b:#x}");
+            assert_eq!(all_in(&[b], class::DIGIT), b.is_ascii_digit(), "{b:#x}");
+            assert_eq!(all_in(&[b], class::NONCE), nonce, "{b:#x}");
+            assert_eq!(all_in(&[b], class::NOT_CTL), !is_ctl(b), "{b:#x}");
+            assert_eq!(all_in(&[b], class::LOWER_TCHAR), is_tchar(b) && !b.is_ascii_uppercase(), "{b:#x}");
+        }
+        assert!(all_in(b"", class::DIGIT));
+        assert!(!all_in(b"12a", class::DIGIT));
     }
 
     mod hex_words {
