@@ -25,7 +25,8 @@
 //!   requests), the nonce is recorded in the caller's [`ReplayGuard`] under the namespace of the key id,
 //!   until the timestamp leaves the window; a second use inside the window is `replayed`.
 //! - **Rotation:** a key id may have several live secrets ([`KeyStore`]).
-//! - The body is streamed into the HMAC with the other fields; nothing is copied or allocated.
+//! - The body is streamed into the HMAC right after the other fields (which are gathered in a small
+//!   stack buffer first): the body is never copied and nothing is allocated.
 //!
 //! ## What the format does not bind
 //!
