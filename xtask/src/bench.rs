@@ -1,14 +1,18 @@
 //! `cargo xtask bench`: the benchmark table, and `cargo xtask bench --gate`: the instruction-count CI
 //! gate.
 //!
-//! **Table** (for people; wall clock): runs the criterion benches of `authv-benches` (every hot
-//! verify path with its limit, the bare primitive on the same bytes, and its peers in one group, so
-//! ratios are pair-wise within one run), reads the medians from
-//! `target/criterion/<group>/<function>/new/estimates.json`, joins the heap allocations per call
-//! measured by the `allocations` example (a counting global allocator), prints one table
-//! `operation | authv | limit | authv/limit | peer | peer/authv | allocations | budget` and writes
-//! it to `target/bench-table.json`. Scheme crates that still carry their own criterion benches are
-//! run too, and their groups are listed after the table. `--no-run` only re-reads the last results.
+//! **Table** (for people): runs the criterion benches of `authv-benches` (every hot verify path with
+//! its limit, the bare primitive on the same bytes, and its peers in one group, so ratios are
+//! pair-wise within one run), reads the medians from
+//! `target/criterion-authv/<group>/<function>/new/estimates.json` (`CRITERION_HOME`, emptied before
+//! each run), adds the instruction-count ratio of the same operations (one callgrind run of the gate
+//! probe) and the heap allocations per call measured by the `allocations` example (a counting global
+//! allocator), prints one table `operation | authv | limit | authv/limit | peer | peer/authv |
+//! instr authv/limit | allocations | budget` and writes it to `target/bench-table.json`. Budgets are
+//! judged on instruction ratios, which a loaded shared machine cannot distort; the wall-clock ratio is
+//! shown beside each. Scheme crates that still carry their own criterion benches are run too
+//! (`target/criterion-crates`), and their groups are listed after the table. `--no-run` re-reads the
+//! last criterion results (and still measures instructions and allocations).
 //!
 //! **Gate** (for CI; does not flake): runs the `gate` example once under callgrind, which dumps the
 //! instruction count of each measured loop (authv, limit and peer on the same bytes, set-up
@@ -117,19 +121,34 @@ fn criterion_medians(dir: &Path) -> BTreeMap<String, BTreeMap<String, f64>> {
 fn table(no_run: bool) -> Result<(), String> {
     let cargo = crate::cargo();
     let started = Instant::now();
-    let criterion_dir = target_dir().join("criterion");
+    // Each run writes to its own criterion home, emptied first, so the table holds this run's results
+    // only, and a scheme crate's own groups (some share names with ours) never mix into its rows.
+    let criterion_dir = target_dir().join("criterion-authv");
+    let crates_dir = target_dir().join("criterion-crates");
     let extra_crates: Vec<&str> =
         ["auth-jwt", "auth-hmac", "auth-apikey", "auth-mtls"].into_iter().filter(|c| has_own_benches(c)).collect();
     if !no_run {
+        let _ = std::fs::remove_dir_all(&criterion_dir);
+        let _ = std::fs::remove_dir_all(&crates_dir);
         let mut a = vec!["bench", "--locked", "-p", "authv-benches"];
         for b in BENCHES {
             a.extend(["--bench", b]);
         }
-        crate::step("criterion benches (authv-benches)", &cargo, &a, &[])?;
+        let home = criterion_dir.to_string_lossy().into_owned();
+        crate::step("criterion benches (authv-benches)", &cargo, &a, &[("CRITERION_HOME", home.as_str())])?;
+        let home = crates_dir.to_string_lossy().into_owned();
         for c in &extra_crates {
-            crate::step(&format!("criterion benches still in {c}"), &cargo, &["bench", "--locked", "-p", c], &[])?;
+            crate::step(
+                &format!("criterion benches still in {c}"),
+                &cargo,
+                &["bench", "--locked", "-p", c],
+                &[("CRITERION_HOME", home.as_str())],
+            )?;
         }
     }
+    // Instruction counts of the same operations (the gate's probe), for ratios a loaded machine
+    // cannot distort; the budgets are judged on them, the wall-clock ratios are shown beside.
+    let counts = measure_callgrind()?;
     crate::step(
         "allocations per call",
         &cargo,
@@ -154,8 +173,9 @@ fn table(no_run: bool) -> Result<(), String> {
             "authv/limit",
             "peer",
             "peer/authv",
+            "instr authv/limit",
             "allocations authv (limit; peer)",
-            "budget (wall clock)",
+            "budget (judged on instructions)",
         ]
         .map(str::to_owned)
         .to_vec(),
@@ -180,13 +200,20 @@ fn table(no_run: bool) -> Result<(), String> {
         } else {
             format!("{} ({}; {})", count("authv"), count("limit"), peer_allocs.join(", "))
         };
+        let ir = counts.get(case.as_str());
+        let ir_ratio = |against: &str| ir.and_then(|c| Some(c.get("authv")? / c.get(against)?));
         let budget_text = match budget(case) {
             Some((_, against, max, _)) => {
-                let base = if *against == "limit" { Some(limit) } else { group.get(*against).copied() };
-                base.map_or("?".to_owned(), |b| {
-                    let r = authv / b;
-                    format!("{r:.2}x vs {against} <= {max}x: {}", if r <= *max { "holds" } else { "EXCEEDED" })
-                })
+                let wall = if *against == "limit" { Some(limit) } else { group.get(*against).copied() };
+                let wall = wall.map_or("?".to_owned(), |b| format!("{:.2}x", authv / b));
+                match ir_ratio(against) {
+                    Some(r) => format!(
+                        "vs {}: {r:.3}x instr, {wall} wall; <= {max}x: {}",
+                        if *against == "limit" { "limit" } else { "webpki" },
+                        if r <= *max { "holds" } else { "EXCEEDED" }
+                    ),
+                    None => format!("no instruction count; {wall} wall vs {against} (<= {max}x)"),
+                }
             }
             None => "-".to_owned(),
         };
@@ -208,6 +235,7 @@ fn table(no_run: bool) -> Result<(), String> {
             format!("{:.2}x", authv / limit),
             first_peer.map_or("-".to_owned(), |(n, v)| format!("{n}: {}", fmt_ns(*v))),
             first_peer.map_or("-".to_owned(), |(_, v)| format!("{:.2}x", v / authv)),
+            ir_ratio("limit").map_or("-".to_owned(), |r| format!("{r:.3}x")),
             alloc_text,
             budget_text.clone(),
         ]);
@@ -221,6 +249,7 @@ fn table(no_run: bool) -> Result<(), String> {
                 format!("{:.2}x", v / authv),
                 String::new(),
                 String::new(),
+                String::new(),
             ]);
         }
         rows.push(json!({
@@ -228,6 +257,7 @@ fn table(no_run: bool) -> Result<(), String> {
             "authv_ns": authv,
             "limit_ns": limit,
             "authv_over_limit": authv / limit,
+            "instructions_per_call": ir,
             "peers": peers.iter().map(|(n, v)| json!({"name": n, "ns": v, "peer_over_authv": v / authv})).collect::<Vec<_>>(),
             "allocations": a,
             "budget": budget_text,
@@ -237,19 +267,21 @@ fn table(no_run: bool) -> Result<(), String> {
     if !missing.is_empty() {
         println!("no criterion results for: {} (run without --no-run)", missing.join(", "));
     }
-    // Groups of scheme crates that still carry their own benches, for comparison.
-    let own: Vec<(&String, &BTreeMap<String, f64>)> =
-        medians.iter().filter(|(g, _)| !allocs.contains_key(*g) && !g.starts_with("core")).collect();
-    if !own.is_empty() {
-        println!("\nother criterion groups in target/criterion (scheme crates' own benches, core):");
-        for (g, fns) in &own {
+    // Stage groups of authv-benches, and the groups of scheme crates that still carry their own
+    // benches, for reference.
+    let mut others: Vec<(String, BTreeMap<String, f64>)> =
+        medians.iter().filter(|(g, _)| !allocs.contains_key(*g)).map(|(g, f)| (g.clone(), f.clone())).collect();
+    others.extend(criterion_medians(&crates_dir).into_iter().map(|(g, f)| (format!("{g} (crate bench)"), f)));
+    if !others.is_empty() {
+        println!("\nother criterion groups (stages; benches still in scheme crates):");
+        for (g, fns) in &others {
             let fs: Vec<String> = fns.iter().map(|(f, v)| format!("{f} {}", fmt_ns(*v))).collect();
             println!("  {g}: {}", fs.join(" | "));
         }
     }
     let json_path = target_dir().join("bench-table.json");
     let doc = json!({
-        "note": "medians of one criterion run (wall clock); ratios pair-wise within that run; allocations per call [count, bytes] after warm-up",
+        "note": "medians of one criterion run (wall clock); ratios pair-wise within that run; instructions per call from one callgrind run of the same operations; budgets judged on instruction ratios; allocations per call [count, bytes] after warm-up",
         "rows": rows,
     });
     std::fs::write(&json_path, serde_json::to_string_pretty(&doc).unwrap_or_default())
