@@ -1,8 +1,9 @@
 //! Shared fixtures for authv's benchmarks: one [`Case`] per hot verify path, holding the authv
 //! verification, the **limit** (the bare primitive on the same bytes) and, where the library has one,
-//! a peer. The criterion benches (`benches/*.rs`), the allocation probe (`examples/allocations.rs`)
-//! and the instruction-count gate (`examples/gate.rs`, run under callgrind by `cargo xtask bench
-//! --gate`) all measure these same closures, so the numbers of the three agree on what they measure.
+//! a peer. The criterion benches (`benches/*.rs`), the allocation probe
+//! (`src/bin/authv-bench-allocations.rs`) and the instruction-count gate
+//! (`src/bin/authv-bench-gate.rs`, run under callgrind by `cargo xtask bench --gate`) all measure
+//! these same closures, so the numbers of the three agree on what they measure.
 //!
 //! Every closure returns `true` when the verification came out as the fixture expects (accepted);
 //! the constructors check that once, so a bench can never silently measure a rejection.

@@ -6,7 +6,7 @@
 //! pair-wise within one run), reads the medians from
 //! `target/criterion-authv/<group>/<function>/new/estimates.json` (`CRITERION_HOME`, emptied before
 //! each run), adds the instruction-count ratio of the same operations (one callgrind run of the gate
-//! probe) and the heap allocations per call measured by the `allocations` example (a counting global
+//! probe) and the heap allocations per call measured by the `authv-bench-allocations` binary (a counting global
 //! allocator), prints one table `operation | authv | limit | authv/limit | peer | peer/authv |
 //! instr authv/limit | allocations | budget` and writes it to `target/bench-table.json`. Budgets are
 //! judged on instruction ratios, which a loaded shared machine cannot distort; the wall-clock ratio is
@@ -14,7 +14,7 @@
 //! (`target/criterion-crates`), and their groups are listed after the table. `--no-run` re-reads the
 //! last criterion results (and still measures instructions and allocations).
 //!
-//! **Gate** (for CI; does not flake): runs the `gate` example once under callgrind, which dumps the
+//! **Gate** (for CI; does not flake): runs the `authv-bench-gate` binary once under callgrind, which dumps the
 //! instruction count of each measured loop (authv, limit and peer on the same bytes, set-up
 //! excluded), divides by the iteration count, and fails when
 //! - a ratio exceeds its budget (the scheme issues' performance targets, [`BUDGETS`]), or
@@ -152,10 +152,10 @@ fn table(no_run: bool) -> Result<(), String> {
     crate::step(
         "allocations per call",
         &cargo,
-        &["build", "--release", "--locked", "-p", "authv-benches", "--example", "allocations"],
+        &["build", "--release", "--locked", "-p", "authv-benches", "--bin", "authv-bench-allocations"],
         &[],
     )?;
-    let alloc_bin = target_dir().join("release").join("examples").join("allocations");
+    let alloc_bin = target_dir().join("release").join("authv-bench-allocations");
     let out = Command::new(&alloc_bin).output().map_err(|e| format!("cannot run {}: {e}", alloc_bin.display()))?;
     if !out.status.success() {
         return Err(format!("allocations probe failed: {}", String::from_utf8_lossy(&out.stderr)));
@@ -326,10 +326,10 @@ fn measure_callgrind() -> Result<Counts, String> {
     crate::step(
         "build gate probe",
         &crate::cargo(),
-        &["build", "--release", "--locked", "-p", "authv-benches", "--example", "gate"],
+        &["build", "--release", "--locked", "-p", "authv-benches", "--bin", "authv-bench-gate"],
         &[],
     )?;
-    let bin = target_dir().join("release").join("examples").join("gate");
+    let bin = target_dir().join("release").join("authv-bench-gate");
     let dir = target_dir().join("bench-gate");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -338,7 +338,10 @@ fn measure_callgrind() -> Result<Counts, String> {
     let out = Command::new("valgrind")
         .arg("--tool=callgrind")
         .arg(format!("--callgrind-out-file={}", dir.join("cg.out").display()))
-        .args(["--zero-before=gate::authv_gate_measure", "--dump-after=gate::authv_gate_measure"])
+        .args([
+            "--zero-before=authv_bench_gate::authv_gate_measure",
+            "--dump-after=authv_bench_gate::authv_gate_measure",
+        ])
         .arg(&bin)
         .output()
         .map_err(|e| format!("cannot run valgrind: {e}"))?;
@@ -356,7 +359,7 @@ fn measure_callgrind() -> Result<Counts, String> {
         };
         let dump = dir.join(format!("cg.out.{}", i + 1));
         let text = std::fs::read_to_string(&dump).map_err(|e| format!("no callgrind dump {}: {e}", dump.display()))?;
-        if !text.contains("Trigger: --dump-after=gate::authv_gate_measure") {
+        if !text.contains("Trigger: --dump-after=authv_bench_gate::authv_gate_measure") {
             return Err(format!("{} is not a dump of the measured loop", dump.display()));
         }
         let total: f64 = text

@@ -1,5 +1,5 @@
 //! Heap allocations per call of every benchmarked operation, counted by `allocation-counter`'s
-//! global allocator (this example binary only; the criterion benches run with the system
+//! global allocator (this binary only; the criterion benches run with the system
 //! allocator). Prints one JSON object: `{"<case id>": {"authv": [count, bytes], "limit": [...],
 //! "<peer>": [...]}, ...}` for `cargo xtask bench` to join into its table.
 #![allow(missing_docs, clippy::print_stdout)]

@@ -1,5 +1,5 @@
 //! The instruction-count probe behind `cargo xtask bench --gate`. Run under callgrind with
-//! `--zero-before='*authv_gate_measure*' --dump-after='*authv_gate_measure*'`: every call of
+//! `--zero-before=authv_bench_gate::authv_gate_measure --dump-after=authv_bench_gate::authv_gate_measure`: every call of
 //! [`authv_gate_measure`] becomes one callgrind dump holding exactly the instructions of its loop,
 //! and this program prints one line per dump, in order:
 //!
