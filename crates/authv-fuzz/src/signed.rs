@@ -163,9 +163,10 @@ pub fn sigv4(data: &[u8]) {
     let Some((mode, mut rest)) = crate::selector(data) else { return };
     match mode % 4 {
         m @ (2 | 3) => {
-            let path =
-                format!("/{}", crate::safe_text(take(&mut rest, 64), b"abcdefghijklmnopqrstuvwxyz0123456789/", 64))
-                    .replace("//", "/a/");
+            // A normalized path (no empty, `.` or `..` segments), as the testkit signer expects.
+            let text = crate::safe_text(take(&mut rest, 64), b"abcdefghijklmnopqrstuvwxyz0123456789/", 64);
+            let segments: Vec<&str> = text.split('/').filter(|s| !s.is_empty()).collect();
+            let path = format!("/{}", if segments.is_empty() { "a".to_owned() } else { segments.join("/") });
             let key = crate::safe_text(take(&mut rest, 16), crate::ALNUM, 16);
             let value = crate::safe_text(take(&mut rest, 32), crate::ALNUM, 32);
             let query = [(key.as_str(), value.as_str())];
