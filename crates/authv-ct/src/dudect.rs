@@ -1,6 +1,6 @@
 //! A dudect-style timing report (Reparaz, Balasch, Verbauwhede, "Dude, is my code constant time?",
-//! 2017): per path, Welch's t-test between a fixed class (the near miss: equal to the secret-derived
-//! value except in its last byte) and a random class of inputs, both rejected, in random order; on the
+//! 2017): per path, Welch's t-test between a fixed class (near misses: equal to the secret-derived
+//! value except in the last byte) and a random class of inputs, both rejected, in random order; on the
 //! raw timings and on 100 crops below dudect's percentiles `1 - 0.5^(10 (i+1) / 100)` of a first
 //! batch (which is then discarded, as dudect does). The largest |t| over all tests is reported.
 //!
@@ -8,7 +8,7 @@
 //! only at |t| >= 500 on a real path (dudect itself calls |t| > 10 a likely leak and > 500 certain),
 //! or when the deliberately leaky control does not exceed 10 (the measurement is then blind).
 
-use crate::paths::{self, POOL, Path};
+use crate::paths::{self, POOL, Path, VARIANTS};
 use crate::{Marker, Rng};
 use std::fmt::Write as _;
 use std::hint::black_box;
@@ -63,8 +63,9 @@ fn measure_batch(p: &Path, rng: &mut Rng, n: usize) -> Vec<(f64, usize)> {
         .map(|_| {
             let r = rng.next_u64();
             let class = usize::from(r & 1 == 1);
-            // Class 0: the fixed near miss (pool index 1); class 1: a random input (indices 2..).
-            let idx = if class == 0 { 1 } else { 2 + usize::try_from((r >> 1) % (POOL as u64 - 2)).unwrap_or(0) };
+            // Class 0: a near miss (pool indices 1..=VARIANTS); class 1: a random input (the rest).
+            let k = usize::try_from((r >> 1) % VARIANTS as u64).unwrap_or(0);
+            let idx = if class == 0 { 1 + k } else { 1 + VARIANTS + k };
             (class, idx)
         })
         .collect();

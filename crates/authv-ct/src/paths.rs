@@ -14,10 +14,14 @@ use base64ct::{Base64, Base64UrlUnpadded, Encoding};
 use ring::{digest, hmac};
 use std::hint::black_box;
 
-/// Size of every input pool: index 0 verifies, index 1 is the near miss (equal to the secret-derived
-/// value except in its last byte: dudect's fixed class), indices 2.. are random (dudect's random
-/// class). Every input but index 0 is rejected, so both timing classes take the same verdict.
-pub(crate) const POOL: usize = 66;
+/// Inputs per timing class.
+pub(crate) const VARIANTS: usize = 64;
+/// Size of every input pool: index 0 verifies; indices `1..=VARIANTS` are near misses (equal to the
+/// secret-derived value except in its last byte: dudect's fixed class); the rest are random (dudect's
+/// random class). Every input but index 0 is rejected, so both timing classes take the same verdict,
+/// and both cycle through as many distinct inputs, so caches and branch predictors treat them alike
+/// and a difference can only come from how close the input is to the secret.
+pub(crate) const POOL: usize = 1 + 2 * VARIANTS;
 
 /// One comparison under test.
 pub(crate) struct Path {
@@ -54,11 +58,15 @@ fn mac(alg: hmac::Algorithm, key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
     ctx.sign().as_ref().to_vec()
 }
 
-/// The raw-MAC pool: `[correct, correct with its last byte flipped, random…]`.
+/// The raw-MAC pool: `[correct, near misses (the last byte changed), random…]`.
 fn mac_pool(correct: &[u8], rng: &mut Rng) -> Vec<Vec<u8>> {
-    let mut v = vec![correct.to_vec(), correct.to_vec()];
-    if let Some(last) = v[1].last_mut() {
-        *last ^= 0x01;
+    let mut v = vec![correct.to_vec()];
+    for k in 1..=VARIANTS {
+        let mut near = correct.to_vec();
+        if let Some(last) = near.last_mut() {
+            *last ^= u8::try_from(k).unwrap_or(1);
+        }
+        v.push(near);
     }
     while v.len() < POOL {
         let mut r = vec![0u8; correct.len()];
@@ -124,21 +132,32 @@ fn apikey(m: &Marker, rng: &mut Rng) -> Path {
     use auth_testkit::apikey::{MintOptions, key_from_parts, mint};
     let o = MintOptions::new("sk_live").scopes("read");
     let good = mint(Seed::new(1), &o);
-    // A second record whose stored digest equals SHA-256 of `near_secret` except in its last byte:
-    // presenting that key is the near miss; random secrets under the same id are the random class.
-    let near_id: [u8; 10] = Seed::new(2).array("ct-id");
-    let near_secret: [u8; 32] = Seed::new(2).array("ct-secret");
-    let near_key = key_from_parts("sk_live", &near_id, &near_secret);
-    let near_id_text = auth_testkit::apikey::base62(&near_id, 14);
-    let secret_chars = &near_key[near_key.len() - 6 - 43..near_key.len() - 6];
-    let mut digest = digest::digest(&digest::SHA256, secret_chars.as_bytes()).as_ref().to_vec();
-    if let Some(last) = digest.last_mut() {
-        *last ^= 0x01;
+    // VARIANTS more records, each with a stored digest equal to SHA-256 of its own `near_secret`
+    // except in the last byte: presenting (id, near_secret) is a near miss; presenting the same ids
+    // with random secrets is the random class. Both classes look up the same records.
+    let mut records = vec![good.record.clone()];
+    let mut near_keys = Vec::new();
+    let mut random_keys = Vec::new();
+    for k in 0..VARIANTS as u64 {
+        let near_id: [u8; 10] = Seed::new(100 + k).array("ct-id");
+        let near_secret: [u8; 32] = Seed::new(100 + k).array("ct-secret");
+        let near_key = key_from_parts("sk_live", &near_id, &near_secret);
+        let secret_chars = &near_key[near_key.len() - 6 - 43..near_key.len() - 6];
+        let mut digest = digest::digest(&digest::SHA256, secret_chars.as_bytes()).as_ref().to_vec();
+        if let Some(last) = digest.last_mut() {
+            *last ^= 0x01;
+        }
+        let mut near_record = good.record.clone();
+        near_record["id"] = serde_json::json!(auth_testkit::apikey::base62(&near_id, 14));
+        near_record["digest"] = serde_json::json!(hex(&digest));
+        records.push(near_record);
+        near_keys.push(near_key);
+        let mut s = [0u8; 32];
+        rng.fill(&mut s);
+        random_keys.push(key_from_parts("sk_live", &near_id, &s));
     }
-    let mut near_record = good.record.clone();
-    near_record["id"] = serde_json::json!(near_id_text);
-    near_record["digest"] = serde_json::json!(hex(&digest));
-    let records = [good.record.clone(), near_record]
+    let records = records
+        .into_iter()
         .map(|r| serde_json::from_value::<auth_apikey::Record>(r).unwrap_or_else(|e| panic!("record: {e}")));
     let store = auth_apikey::MemoryStore::from_records(records, None).unwrap_or_else(|e| panic!("store: {e}"));
     // The stored digests are the secrets here: they live inside the store's records, and are marked
@@ -146,12 +165,9 @@ fn apikey(m: &Marker, rng: &mut Rng) -> Path {
     for r in store.records() {
         m.secret(r.digest());
     }
-    let mut inputs = vec![good.key.clone(), near_key];
-    while inputs.len() < POOL {
-        let mut s = [0u8; 32];
-        rng.fill(&mut s);
-        inputs.push(key_from_parts("sk_live", &near_id, &s));
-    }
+    let mut inputs = vec![good.key.clone()];
+    inputs.extend(near_keys);
+    inputs.extend(random_keys);
     let policy = auth_apikey::Policy::new(&["sk_live"]);
     let now = Timestamp::from_unix(1_700_000_100);
     Path {
