@@ -204,7 +204,13 @@ pub fn jwt_claims(data: &[u8]) {
     let keys = &*JWS_KEYS;
     let token = tk::encode_raw(br#"{"alg":"HS256","typ":"JWT","kid":"hs"}"#, data, &keys.hs);
     if let Ok(t) = verify(&token, &keys.hmac_set, &CLAIMS_POLICY, crate::NOW) {
-        let v: Value = serde_json::from_slice(data).expect("accepted claims must be JSON");
+        let v: Value = match serde_json::from_slice(data) {
+            Ok(v) => v,
+            // auth-jwt accepts numbers beyond f64 range (`1E4000`) in claims it does not read, which
+            // serde_json refuses (reported finding); everything else must parse.
+            Err(e) if e.to_string().starts_with("number out of range") => return,
+            Err(e) => panic!("accepted claims are not JSON to serde_json: {e}"),
+        };
         assert!(v.is_object());
         assert_eq!(v.get("iss").and_then(Value::as_str), Some(ISSUER));
         let aud_ok = match v.get("aud") {
