@@ -342,7 +342,8 @@ impl<'a> Iterator for AuthParams<'a> {
     }
 }
 
-/// Validates a whole auth-param list: grammar, count, duplicate names.
+/// Validates a whole auth-param list: grammar, count, duplicate names, and at least one parameter (a
+/// list of nothing but empty elements, such as `X ,`, carries no credentials).
 fn validate_params(s: &str) -> Result<(), HeaderError> {
     let mut seen: [&str; MAX_AUTH_PARAMS] = [""; MAX_AUTH_PARAMS];
     let mut n = 0usize;
@@ -373,6 +374,9 @@ fn validate_params(s: &str) -> Result<(), HeaderError> {
         n = n.saturating_add(1);
         rest = after;
         first = false;
+    }
+    if n == 0 {
+        return Err(HeaderError::MissingCredentials);
     }
     Ok(())
 }
@@ -590,6 +594,8 @@ mod tests {
             (b"X a=b c=d", HeaderError::MalformedCredentials),
             (b"X a=,", HeaderError::MalformedCredentials),
             (b"X a=1, A=2", HeaderError::DuplicateParam),
+            (b"X ,", HeaderError::MissingCredentials),
+            (b"X , ,,", HeaderError::MissingCredentials),
             (many.as_bytes(), HeaderError::TooManyParams),
             (b"Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==", HeaderError::UnexpectedScheme),
             (b"Token abc", HeaderError::UnexpectedScheme),
