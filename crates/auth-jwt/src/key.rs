@@ -31,6 +31,9 @@ pub const MAX_RSA_BITS: usize = 8192;
 /// - `use`, when present, must be `sig`; `key_ops`, when present, must contain `verify`;
 /// - RSA moduli under [`MIN_RSA_BITS`], RSA public exponents that are even, below 3 or over 2^32, ROCA
 ///   moduli, and HMAC keys shorter than the hash output are refused;
+/// - a JWK's RSA `n` and `e` must be minimal Base64urlUInt values (no leading zero octet, RFC 7518
+///   §6.3.1), or the key is refused with [`KeyProblem::NonMinimalInteger`]: its RFC 7638 thumbprint is
+///   computed over the members as sent, and a normalized copy would hash differently;
 /// - an HMAC key is only ever made from bytes the caller calls a secret ([`Key::hmac`]) or from an
 ///   `oct` JWK: a public key can never become an HMAC key, so RS→HS confusion cannot be expressed.
 pub struct Key {
@@ -203,7 +206,7 @@ impl Key {
                     "RSA" => {
                         let n = get_b64("n")?.ok_or_else(malformed)?;
                         let e = get_b64("e")?.ok_or_else(malformed)?;
-                        Self::rsa(&n, &e, narrow(AlgorithmSet::RSA)?)?
+                        Self::rsa(jwk_uint(&n)?, jwk_uint(&e)?, narrow(AlgorithmSet::RSA)?)?
                     }
                     "EC" => {
                         let crv = get_str("crv")?.ok_or_else(malformed)?;
@@ -239,9 +242,10 @@ impl Key {
         Ok(Self { kid: kid.map(String::into_boxed_str), ..key })
     }
 
+    /// An RSA key from the big-endian magnitudes of `n` and `e`, each in its minimal form (no leading
+    /// zero octet, zero being the single octet `0`): the JWK and DER parsers guarantee that, so the
+    /// thumbprint below is the one RFC 7638 defines over the members as sent.
     fn rsa(n: &[u8], e: &[u8], algs: AlgorithmSet) -> Result<Self, Error> {
-        let n = strip_leading_zeros(n);
-        let e = strip_leading_zeros(e);
         let bits = bit_len(n);
         if !(MIN_RSA_BITS..=MAX_RSA_BITS).contains(&bits) {
             return Err(KeyProblem::TooWeak.into());
@@ -350,7 +354,7 @@ impl Key {
         let bits = spki.subject_public_key.data.as_ref();
         if *oid == OID_PKCS1_RSAENCRYPTION {
             let Ok(x509_parser::public_key::PublicKey::RSA(rsa)) = spki.parsed() else { return Err(malformed()) };
-            Self::rsa(rsa.modulus, rsa.exponent, narrow(AlgorithmSet::RSA)?)
+            Self::rsa(der_uint(rsa.modulus)?, der_uint(rsa.exponent)?, narrow(AlgorithmSet::RSA)?)
         } else if *oid == OID_KEY_TYPE_EC_PUBLIC_KEY {
             let curve = spki.algorithm.parameters.as_ref().and_then(|p| p.as_oid().ok()).ok_or_else(malformed)?;
             let alg_for_curve = if curve == OID_EC_P256 {
@@ -506,9 +510,28 @@ impl Key {
     }
 }
 
-fn strip_leading_zeros(b: &[u8]) -> &[u8] {
-    let first = b.iter().position(|x| *x != 0).unwrap_or(b.len());
-    b.get(first..).unwrap_or_default()
+/// A JWK Base64urlUInt (RFC 7518 §2, §6.3.1): the unsigned big-endian value "using the minimum number
+/// of octets needed to represent" it, zero being one zero octet. Leading zero octets are refused, not
+/// stripped: two encodings of one key would have two RFC 7638 thumbprints, and a `cnf.jkt` computed by
+/// the issuer over the JWK as sent would not match the one computed here.
+fn jwk_uint(b: &[u8]) -> Result<&[u8], Error> {
+    match b {
+        [] => Err(malformed()),
+        [0, _, ..] => Err(KeyProblem::NonMinimalInteger.into()),
+        _ => Ok(b),
+    }
+}
+
+/// The magnitude of a DER INTEGER that must be positive (an RSA modulus or exponent). The DER parser
+/// has already refused empty and non-minimal encodings, so the only leading zero octet left is the sign
+/// octet in front of a value whose top bit is set; a negative value (top bit set without it) is refused.
+fn der_uint(b: &[u8]) -> Result<&[u8], Error> {
+    match b {
+        [] => Err(malformed()),
+        [0, rest @ ..] if !rest.is_empty() => Ok(rest),
+        [top, ..] if top & 0x80 != 0 => Err(malformed()),
+        _ => Ok(b),
+    }
 }
 
 fn bit_len(n: &[u8]) -> usize {
@@ -792,6 +815,38 @@ mod tests {
         assert!(Key::rsa(&n2048, &[1, 0, 1], AlgorithmSet::RSA).is_ok());
         assert_eq!(Key::rsa(&n2048, &[1], AlgorithmSet::RSA).unwrap_err(), Error::InvalidKey(KeyProblem::TooWeak));
         assert_eq!(Key::rsa(&n2048, &[2], AlgorithmSet::RSA).unwrap_err(), Error::InvalidKey(KeyProblem::TooWeak));
+    }
+
+    #[test]
+    fn rsa_jwk_integers_must_be_minimal() {
+        // RFC 7638 §3.1's key, whose thumbprint is defined over `n` and `e` exactly as sent.
+        let n = "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw";
+        let jwk = |n: &str, e: &str| Key::from_jwk(format!(r#"{{"kty":"RSA","n":"{n}","e":"{e}"}}"#).as_bytes());
+        assert!(jwk(n, "AQAB").is_ok());
+        let non_minimal = Error::InvalidKey(KeyProblem::NonMinimalInteger);
+        // 0x00F001 (odd, ≥ 3 once stripped) and 0x00010001: leading zero octets in `e`.
+        assert_eq!(jwk(n, "APAB").unwrap_err(), non_minimal);
+        assert_eq!(jwk(n, "AAEAAQ").unwrap_err(), non_minimal);
+        // A zero octet in front of `n`.
+        let mut padded = vec![0u8];
+        padded.extend(b64::decode_vec(n.as_bytes()).unwrap());
+        assert_eq!(jwk(&b64::encode_string(&padded), "AQAB").unwrap_err(), non_minimal);
+        // Zero itself is one zero octet ("AA", minimal) and too weak; an empty member is malformed.
+        assert_eq!(jwk(n, "AA").unwrap_err(), Error::InvalidKey(KeyProblem::TooWeak));
+        assert_eq!(jwk(n, "").unwrap_err(), Error::InvalidKey(KeyProblem::Malformed));
+        // A JWK Set holding such a key is refused whole, like any other bad key.
+        let set = format!(r#"{{"keys":[{{"kty":"RSA","n":"{n}","e":"APAB"}}]}}"#);
+        assert_eq!(KeySet::from_jwks(set.as_bytes()).unwrap_err(), non_minimal);
+    }
+
+    #[test]
+    fn der_integers_are_positive_magnitudes() {
+        assert_eq!(der_uint(&[0x00, 0x80, 0x01]).unwrap(), &[0x80, 0x01]);
+        assert_eq!(der_uint(&[0x01, 0x00, 0x01]).unwrap(), &[0x01, 0x00, 0x01]);
+        assert_eq!(der_uint(&[0x00]).unwrap(), &[0x00]);
+        // Top bit set without the sign octet: a negative INTEGER.
+        assert_eq!(der_uint(&[0x80, 0x01]).unwrap_err(), Error::InvalidKey(KeyProblem::Malformed));
+        assert_eq!(der_uint(&[]).unwrap_err(), Error::InvalidKey(KeyProblem::Malformed));
     }
 
     #[test]
