@@ -45,7 +45,6 @@ use crate::util::{all_in, class, hex_encode, hex_lower_exact, is_ctl};
 use auth_core::{Identity, RequestView, Scheme, SecretBytes, Timestamp};
 use ring::{digest, hmac};
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
 /// Default allowed clock skew for the header form, in seconds (15 minutes, as AWS).
@@ -98,7 +97,9 @@ struct CacheEntry {
 
 /// A prepared SigV4 verifier.
 pub struct SigV4Verifier {
-    credentials: HashMap<Box<str>, Credential>,
+    /// Sorted by access key id (bytes), unique: found by binary search. Access key ids are public, so
+    /// an ordinary comparison is fine (and cheaper than hashing the id).
+    credentials: Vec<(Box<str>, Credential)>,
     region: Option<Box<str>>,
     service: Option<Box<str>>,
     uri_mode: UriMode,
@@ -120,36 +121,51 @@ impl core::fmt::Debug for SigV4Verifier {
     }
 }
 
-/// A verified SigV4 request.
+/// A verified SigV4 request. The texts borrow from the request (they are owned only when the presigned
+/// form percent-encoded them), so verifying allocates nothing in the header form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct SigV4Verified {
+pub struct SigV4Verified<'a> {
     /// The access key id that signed.
-    pub access_key_id: String,
+    pub access_key_id: Cow<'a, str>,
     /// The credential scope's region.
-    pub region: String,
+    pub region: Cow<'a, str>,
     /// The credential scope's service.
-    pub service: String,
+    pub service: Cow<'a, str>,
     /// `X-Amz-Date`.
     pub date: Timestamp,
     /// The signed header names, `;`-separated.
-    pub signed_headers: String,
+    pub signed_headers: Cow<'a, str>,
     /// For presigned requests, when the URL stops being valid.
     pub expires_at: Option<Timestamp>,
     /// Whether a session token was presented (and matched).
     pub session_token: bool,
 }
 
-impl SigV4Verified {
+impl SigV4Verified<'_> {
+    /// The same result owning its texts, for keeping beyond the request.
+    #[must_use]
+    pub fn into_owned(self) -> SigV4Verified<'static> {
+        SigV4Verified {
+            access_key_id: Cow::Owned(self.access_key_id.into_owned()),
+            region: Cow::Owned(self.region.into_owned()),
+            service: Cow::Owned(self.service.into_owned()),
+            date: self.date,
+            signed_headers: Cow::Owned(self.signed_headers.into_owned()),
+            expires_at: self.expires_at,
+            session_token: self.session_token,
+        }
+    }
+
     /// An [`Identity`] with the access key id as subject.
     #[must_use]
     pub fn identity(&self) -> Identity {
-        Identity::new(Scheme::Hmac, self.access_key_id.clone())
+        Identity::new(Scheme::Hmac, &*self.access_key_id)
             .with_expiry(self.expires_at)
             .with_attribute("hmac_scheme", "aws_sigv4")
-            .with_attribute("key_id", self.access_key_id.clone())
-            .with_attribute("region", self.region.clone())
-            .with_attribute("service", self.service.clone())
+            .with_attribute("key_id", &*self.access_key_id)
+            .with_attribute("region", &*self.region)
+            .with_attribute("service", &*self.service)
     }
 }
 
@@ -166,7 +182,8 @@ struct Parsed<'a> {
     credential: Cow<'a, str>,
     signed_headers: Cow<'a, str>,
     signature: [u8; 32],
-    amz_date: Cow<'a, str>,
+    /// `YYYYMMDDTHHMMSSZ` as received (checked by the time `date` is set).
+    amz_date: Cow<'a, [u8]>,
     date: Timestamp,
     expires: Option<u32>,
     presigned: bool,
@@ -175,28 +192,121 @@ struct Parsed<'a> {
     content_sha256: Result<Option<&'a [u8]>, Error>,
 }
 
-/// The parts of a validated credential: access key id, date, region, service, and the scope (all but
-/// the access key id).
+/// A validated credential `akid/date/region/service/aws4_request`, kept as the offsets of its
+/// separators.
 struct Scope<'p> {
-    access_key_id: &'p str,
-    date: &'p str,
-    region: &'p str,
-    service: &'p str,
-    scope: &'p str,
+    credential: &'p str,
+    /// The `/` after the access key id (the date follows it, 8 bytes long).
+    akid_end: usize,
+    /// The `/` after the region.
+    region_end: usize,
+    /// The `/` after the service.
+    service_end: usize,
+}
+
+impl<'p> Scope<'p> {
+    fn part(&self, r: core::ops::Range<usize>) -> &'p str {
+        self.credential.get(r).unwrap_or_default()
+    }
+    fn access_key_id(&self) -> &'p str {
+        self.part(0..self.akid_end)
+    }
+    fn date(&self) -> &'p [u8] {
+        self.part(self.akid_end + 1..self.akid_end + 9).as_bytes()
+    }
+    fn region(&self) -> &'p str {
+        self.part(self.akid_end + 10..self.region_end)
+    }
+    fn service(&self) -> &'p str {
+        self.part(self.region_end + 1..self.service_end)
+    }
+    /// The credential scope: everything but the access key id.
+    fn scope(&self) -> &'p str {
+        self.part(self.akid_end + 1..self.credential.len())
+    }
+}
+
+/// Byte offset of the next `/` in `s` at or after `from`.
+fn next_slash(s: &[u8], from: usize) -> Option<usize> {
+    find_byte(s.get(from..)?, b'/').map(|i| from + i)
+}
+
+/// The bytes of a text that may have been decoded.
+fn bytes(s: Cow<'_, str>) -> Cow<'_, [u8]> {
+    match s {
+        Cow::Borrowed(s) => Cow::Borrowed(s.as_bytes()),
+        Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+    }
+}
+
+/// `Credential`, `SignedHeaders` and `Signature` of an `Authorization: AWS4-HMAC-SHA256 …` value, in one
+/// pass: the value must be UTF-8, each comma-separated part (spaces around it trimmed) one `key=value`
+/// with one of those three keys, each key exactly once.
+fn parse_authorization(auth: &[u8]) -> Result<(&str, &str, &str), Error> {
+    const MALFORMED: Error = Error::MalformedHeader("authorization");
+    let auth = core::str::from_utf8(auth).map_err(|_| MALFORMED)?;
+    let rest = auth.strip_prefix(ALGORITHM).ok_or(Error::Unsupported("unsupported_algorithm"))?;
+    let b = rest.as_bytes();
+    if b.first() != Some(&b' ') {
+        return Err(Error::Unsupported("unsupported_algorithm"));
+    }
+    let (mut c, mut s, mut sig) = (None, None, None);
+    let mut start = 0usize;
+    loop {
+        let end = find_byte(b.get(start..).unwrap_or_default(), b',').map_or(b.len(), |i| start + i);
+        let (mut lo, mut hi) = (start, end);
+        while lo < hi && b.get(lo) == Some(&b' ') {
+            lo += 1;
+        }
+        while hi > lo && b.get(hi - 1) == Some(&b' ') {
+            hi -= 1;
+        }
+        let part = b.get(lo..hi).unwrap_or_default();
+        let eq = lo + find_byte(part, b'=').ok_or(MALFORMED)?;
+        let slot = match b.get(lo..eq).unwrap_or_default() {
+            b"Credential" => &mut c,
+            b"SignedHeaders" => &mut s,
+            b"Signature" => &mut sig,
+            _ => return Err(MALFORMED),
+        };
+        // Every offset sits next to an ASCII byte (or an end), so it is a character boundary.
+        if slot.replace(rest.get(eq + 1..hi).ok_or(MALFORMED)?).is_some() {
+            return Err(MALFORMED);
+        }
+        if end >= b.len() {
+            break;
+        }
+        start = end + 1;
+    }
+    Ok((c.ok_or(MALFORMED)?, s.ok_or(MALFORMED)?, sig.ok_or(MALFORMED)?))
 }
 
 fn split_credential(credential: &str) -> Result<Scope<'_>, Error> {
-    let mut parts = bsplit(credential, b'/');
-    let (Some(akid), Some(date), Some(region), Some(service), Some(term), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(Error::MalformedHeader("credential"));
-    };
-    if term != "aws4_request" || region.is_empty() || service.is_empty() || date.len() != 8 || akid.is_empty() {
+    const MALFORMED: Error = Error::MalformedHeader("credential");
+    let b = credential.as_bytes();
+    let akid_end = next_slash(b, 0).ok_or(MALFORMED)?;
+    let date_end = next_slash(b, akid_end + 1).ok_or(MALFORMED)?;
+    let region_end = next_slash(b, date_end + 1).ok_or(MALFORMED)?;
+    let service_end = next_slash(b, region_end + 1).ok_or(MALFORMED)?;
+    let term = b.get(service_end + 1..).unwrap_or_default();
+    if term != b"aws4_request" {
+        // Six parts or more is malformed; five with another terminator is a scope mismatch.
+        return Err(if term.contains(&b'/') { MALFORMED } else { Error::ScopeMismatch });
+    }
+    if akid_end == 0 || date_end != akid_end + 9 || region_end == date_end + 1 || service_end == region_end + 1 {
         return Err(Error::ScopeMismatch);
     }
-    let scope = credential.get(akid.len() + 1..).ok_or(Error::MalformedHeader("credential"))?;
-    Ok(Scope { access_key_id: akid, date, region, service, scope })
+    Ok(Scope { credential, akid_end, region_end, service_end })
+}
+
+/// `part` (a slice of `whole`'s text at `r`) with `whole`'s lifetime: borrowed from the request, or
+/// copied when `whole` was decoded into an owned string.
+#[inline]
+fn keep<'a>(whole: &Cow<'a, str>, r: core::ops::Range<usize>) -> Cow<'a, str> {
+    match whole {
+        Cow::Borrowed(w) => Cow::Borrowed(w.get(r).unwrap_or_default()),
+        Cow::Owned(w) => Cow::Owned(w.get(r).unwrap_or_default().to_owned()),
+    }
 }
 
 impl Default for SigV4Verifier {
@@ -210,7 +320,7 @@ impl SigV4Verifier {
     #[must_use]
     pub fn new() -> Self {
         Self {
-            credentials: HashMap::new(),
+            credentials: Vec::new(),
             region: None,
             service: None,
             uri_mode: UriMode::Auto,
@@ -237,9 +347,9 @@ impl SigV4Verifier {
         if secret_access_key.is_empty() || secret_access_key.len() > crate::keys::MAX_SECRET_LEN {
             return Err(Error::InvalidKey("secret length"));
         }
-        if self.credentials.contains_key(access_key_id) {
+        let Err(at) = self.credentials.binary_search_by(|(k, _)| k.as_bytes().cmp(access_key_id.as_bytes())) else {
             return Err(Error::InvalidKey("duplicate access key id"));
-        }
+        };
         let mut prefixed = Vec::with_capacity(4 + secret_access_key.len());
         prefixed.extend_from_slice(b"AWS4");
         prefixed.extend_from_slice(secret_access_key.as_bytes());
@@ -247,7 +357,7 @@ impl SigV4Verifier {
             secret: SecretBytes::new(prefixed),
             session_token: session_token.map(|t| SecretBytes::copy_from(t.as_bytes())),
         };
-        self.credentials.insert(access_key_id.into(), cred);
+        self.credentials.insert(at, (access_key_id.into(), cred));
         Ok(self)
     }
 
@@ -309,22 +419,22 @@ impl SigV4Verifier {
     /// `scope_mismatch`, `streaming_payload_unsupported`, `unsigned_payload_refused`,
     /// `digest_mismatch`, `bad_signature`, `stale_timestamp`, `future_timestamp`, `expired`,
     /// `bad_session_token`.
-    pub fn verify(&self, req: &RequestView<'_>, now: Timestamp) -> Result<SigV4Verified, Error> {
+    pub fn verify<'a>(&self, req: &RequestView<'a>, now: Timestamp) -> Result<SigV4Verified<'a>, Error> {
         let p = self.parse(req)?;
         let sc = split_credential(&p.credential)?;
-        let cred = self.credentials.get(sc.access_key_id).ok_or(Error::UnknownKey)?;
+        let cred = self.credential(sc.access_key_id())?;
         self.check_scope(&p, &sc)?;
         let mut creq = HashingSink::new();
-        self.canonical_request(req, &p, sc.service, &mut creq)?;
+        self.canonical_request(req, &p, sc.service(), &mut creq)?;
         let creq_hash = creq.finish();
         // The string to sign, gathered on the stack so it reaches the HMAC in one update.
         let mut sts = StringToSign::new();
-        for part in [ALGORITHM.as_bytes(), b"\n", p.amz_date.as_bytes(), b"\n", sc.scope.as_bytes(), b"\n"] {
+        for part in [ALGORITHM.as_bytes(), b"\n", &p.amz_date, b"\n", sc.scope().as_bytes(), b"\n"] {
             sts.put(part);
         }
         let mut hex = [0u8; 64];
         sts.put(hex_encode(creq_hash.as_ref(), &mut hex));
-        let mut ctx = self.signing_context(sc.access_key_id, cred, sc.date, sc.region, sc.service)?;
+        let mut ctx = self.signing_context(sc.access_key_id(), cred, sc.date(), sc.region(), sc.service())?;
         sts.feed(&mut ctx);
         if !auth_core::ct_eq(ctx.sign().as_ref(), &p.signature) {
             return Err(Error::BadSignature);
@@ -352,11 +462,11 @@ impl SigV4Verifier {
             _ => return Err(Error::BadSessionToken),
         }
         Ok(SigV4Verified {
-            access_key_id: sc.access_key_id.to_owned(),
-            region: sc.region.to_owned(),
-            service: sc.service.to_owned(),
+            access_key_id: keep(&p.credential, 0..sc.akid_end),
+            region: keep(&p.credential, sc.akid_end + 10..sc.region_end),
+            service: keep(&p.credential, sc.region_end + 1..sc.service_end),
             date: p.date,
-            signed_headers: p.signed_headers.clone().into_owned(),
+            signed_headers: p.signed_headers,
             expires_at,
             session_token: p.token.is_some(),
         })
@@ -371,21 +481,29 @@ impl SigV4Verifier {
         let p = self.parse(req)?;
         let sc = split_credential(&p.credential)?;
         let mut creq = Vec::with_capacity(512);
-        self.canonical_request(req, &p, sc.service, &mut creq)?;
+        self.canonical_request(req, &p, sc.service(), &mut creq)?;
         let h = digest::digest(&digest::SHA256, &creq);
         let canonical_request = String::from_utf8_lossy(&creq).into_owned();
         let mut hex = [0u8; 64];
         let hex = core::str::from_utf8(hex_encode(h.as_ref(), &mut hex)).map_err(|_| Error::InvalidRequest)?;
-        let string_to_sign = format!("{ALGORITHM}\n{}\n{}\n{hex}", p.amz_date, sc.scope);
+        let string_to_sign = format!("{ALGORITHM}\n{}\n{}\n{hex}", String::from_utf8_lossy(&p.amz_date), sc.scope());
         Ok(SigV4Explained { canonical_request, string_to_sign })
     }
 
+    /// The credential of `access_key_id`.
+    fn credential(&self, access_key_id: &str) -> Result<&Credential, Error> {
+        match self.credentials.binary_search_by(|(k, _)| k.as_bytes().cmp(access_key_id.as_bytes())) {
+            Ok(i) => self.credentials.get(i).map(|(_, c)| c).ok_or(Error::UnknownKey),
+            Err(_) => Err(Error::UnknownKey),
+        }
+    }
+
     fn check_scope(&self, p: &Parsed<'_>, sc: &Scope<'_>) -> Result<(), Error> {
-        if p.amz_date.get(..8) != Some(sc.date) {
+        if p.amz_date.get(..8) != Some(sc.date()) {
             return Err(Error::ScopeMismatch);
         }
-        if self.region.as_deref().is_some_and(|r| r != sc.region)
-            || self.service.as_deref().is_some_and(|s| s != sc.service)
+        if self.region.as_deref().is_some_and(|r| r != sc.region())
+            || self.service.as_deref().is_some_and(|s| s != sc.service())
         {
             return Err(Error::ScopeMismatch);
         }
@@ -398,11 +516,11 @@ impl SigV4Verifier {
         &self,
         akid: &str,
         cred: &Credential,
-        date: &str,
+        date: &[u8],
         region: &str,
         service: &str,
     ) -> Result<hmac::Context, Error> {
-        let date_bytes: [u8; 8] = date.as_bytes().try_into().map_err(|_| Error::ScopeMismatch)?;
+        let date_bytes: [u8; 8] = date.try_into().map_err(|_| Error::ScopeMismatch)?;
         let cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(e) = cache.0.iter().find(|e| {
             e.date == date_bytes && &*e.access_key_id == akid && &*e.region == region && &*e.service == service
@@ -411,7 +529,7 @@ impl SigV4Verifier {
         }
         drop(cache);
         let step = |key: &[u8], data: &[u8]| hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), data);
-        let k_date = step(cred.secret.expose(), date.as_bytes());
+        let k_date = step(cred.secret.expose(), date);
         let k_region = step(k_date.as_ref(), region.as_bytes());
         let k_service = step(k_region.as_ref(), service.as_bytes());
         let k_signing = step(k_service.as_ref(), b"aws4_request");
@@ -457,31 +575,12 @@ impl SigV4Verifier {
             return Err(Error::InvalidRequest);
         }
         let (credential, signed_headers, signature, amz_date, expires, token) = if let Some(auth) = auth {
-            let auth = core::str::from_utf8(auth).map_err(|_| Error::MalformedHeader("authorization"))?;
-            let rest = auth.strip_prefix(ALGORITHM).ok_or(Error::Unsupported("unsupported_algorithm"))?;
-            if !rest.starts_with(' ') {
-                return Err(Error::Unsupported("unsupported_algorithm"));
-            }
-            let (mut c, mut s, mut sig) = (None, None, None);
-            for part in bsplit(rest, b',') {
-                let part = part.trim_matches(' ');
-                let (k, v) = bsplit_once(part, b'=').ok_or(Error::MalformedHeader("authorization"))?;
-                let slot = match k {
-                    "Credential" => &mut c,
-                    "SignedHeaders" => &mut s,
-                    "Signature" => &mut sig,
-                    _ => return Err(Error::MalformedHeader("authorization")),
-                };
-                if slot.replace(v).is_some() {
-                    return Err(Error::MalformedHeader("authorization"));
-                }
-            }
+            let (c, s, sig) = parse_authorization(auth)?;
             let amz_date = h.get(AmzHeaders::DATE)?.ok_or(Error::MissingHeader("x-amz-date"))?;
-            let amz_date = core::str::from_utf8(amz_date).map_err(|_| Error::MalformedTimestamp)?;
             (
-                Cow::Borrowed(c.ok_or(Error::MalformedHeader("authorization"))?),
-                Cow::Borrowed(s.ok_or(Error::MalformedHeader("authorization"))?),
-                Cow::Borrowed(sig.ok_or(Error::MalformedHeader("authorization"))?),
+                Cow::Borrowed(c),
+                Cow::Borrowed(s),
+                Cow::Borrowed(sig.as_bytes()),
                 Cow::Borrowed(amz_date),
                 None,
                 h.get(AmzHeaders::TOKEN)?.map(Cow::Borrowed),
@@ -494,22 +593,21 @@ impl SigV4Verifier {
             let exp = parse_expires(expires)?;
             let token = match (qp.token, h.get(AmzHeaders::TOKEN)?) {
                 (Some(_), Some(_)) => return Err(Error::DuplicateHeader("X-Amz-Security-Token")),
-                (Some(Cow::Borrowed(t)), None) => Some(Cow::Borrowed(t.as_bytes())),
-                (Some(Cow::Owned(t)), None) => Some(Cow::Owned(t.into_bytes())),
+                (Some(t), None) => Some(bytes(t)),
                 (None, hdr) => hdr.map(Cow::Borrowed),
             };
             (
                 qp.credential.ok_or(Error::MissingHeader("X-Amz-Credential"))?,
                 qp.signed_headers.ok_or(Error::MissingHeader("X-Amz-SignedHeaders"))?,
-                qp.signature.ok_or(Error::MissingHeader("X-Amz-Signature"))?,
-                qp.date.ok_or(Error::MissingHeader("X-Amz-Date"))?,
+                bytes(qp.signature.ok_or(Error::MissingHeader("X-Amz-Signature"))?),
+                bytes(qp.date.ok_or(Error::MissingHeader("X-Amz-Date"))?),
                 Some(exp),
                 token,
             )
         } else {
             return Err(Error::MissingCredentials);
         };
-        let signature = hex_lower_exact::<32>(signature.as_bytes())?;
+        let signature = hex_lower_exact::<32>(&signature)?;
         let date = parse_amz_date(&amz_date)?;
         // Signed headers: lowercase, strictly sorted, unique, including host (and x-amz-date for the
         // header form).
@@ -580,7 +678,7 @@ impl SigV4Verifier {
             out.put(name.as_bytes());
             out.byte(b':');
             let mut any = false;
-            for value in h.get_all(name) {
+            for (_, value) in h.iter().filter(|(n, _)| name_is(n.as_bytes(), name.as_bytes())) {
                 if any {
                     out.byte(b',');
                 }
@@ -616,6 +714,8 @@ impl SigV4Verifier {
                 out.put(UNSIGNED.as_bytes());
             }
             Some(v) if v.starts_with(b"STREAMING-") => return Err(Error::Unsupported("streaming_payload_unsupported")),
+            // The hash of the empty body, as it must be spelled: nothing to decode or compare.
+            Some(v) if req.body().is_empty() && v == EMPTY_SHA256.as_bytes() => out.put(v),
             Some(v) => {
                 let claimed: [u8; 32] =
                     hex_lower_exact(v).map_err(|_| Error::MalformedHeader("x-amz-content-sha256"))?;
@@ -861,6 +961,10 @@ fn canonical_query_sorted_in_place<S: Sink>(query: &str, skip: Skip, out: &mut S
 /// Whether [`encode_once`] (without `keep_slash`) would return `s` unchanged: only unreserved bytes and
 /// `%XX` escapes with upper-case hex of bytes that are not unreserved.
 fn is_canonically_encoded(s: &[u8]) -> bool {
+    // The common case, only unreserved bytes, in one table pass.
+    if all_in(s, class::NONCE) {
+        return true;
+    }
     let mut i = 0;
     while let Some(&c) = s.get(i) {
         if c == b'%' {
@@ -901,10 +1005,10 @@ impl<'a> AmzHeaders<'a> {
         let mut this = Self { values: [None; 4], repeated: [false; 4] };
         for (name, value) in headers.iter() {
             let (slot, _) = match name.len() {
-                13 if name.eq_ignore_ascii_case(Self::AUTHORIZATION.1) => Self::AUTHORIZATION,
-                10 if name.eq_ignore_ascii_case(Self::DATE.1) => Self::DATE,
-                20 if name.eq_ignore_ascii_case(Self::TOKEN.1) => Self::TOKEN,
-                20 if name.eq_ignore_ascii_case(Self::CONTENT_SHA256.1) => Self::CONTENT_SHA256,
+                13 if name_is(name.as_bytes(), Self::AUTHORIZATION.1.as_bytes()) => Self::AUTHORIZATION,
+                10 if name_is(name.as_bytes(), Self::DATE.1.as_bytes()) => Self::DATE,
+                20 if name_is(name.as_bytes(), Self::TOKEN.1.as_bytes()) => Self::TOKEN,
+                20 if name_is(name.as_bytes(), Self::CONTENT_SHA256.1.as_bytes()) => Self::CONTENT_SHA256,
                 _ => continue,
             };
             if let (Some(v), Some(r)) = (this.values.get_mut(slot), this.repeated.get_mut(slot)) {
@@ -937,6 +1041,10 @@ struct QueryParams<'a> {
 
 impl<'a> QueryParams<'a> {
     fn take(&mut self, name: &'a str, value: &'a str) -> Result<(), Error> {
+        // Every name below starts with `X-Amz-` and has at least ten bytes.
+        if name.len() < 10 || !name.as_bytes().starts_with(b"X-Amz-") {
+            return Ok(());
+        }
         let slot = match name {
             "X-Amz-Algorithm" => &mut self.algorithm,
             "X-Amz-Credential" => &mut self.credential,
@@ -973,6 +1081,40 @@ fn find_byte(s: &[u8], b: u8) -> Option<usize> {
         at += 8;
     }
     words.remainder().iter().position(|&c| c == b).map(|i| at + i)
+}
+
+/// `w` with the ASCII upper-case letters among its eight bytes lowered (bytes from 0x80 unchanged). With
+/// the top bit of each byte cleared, adding `0x80 - lo` sets a byte's top bit exactly when it is `>= lo`,
+/// without carrying into the next byte.
+const fn lower8(w: u64) -> u64 {
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let x = w & !HI;
+    let ge_a = x + ONES * (0x80 - 0x41);
+    let gt_z = x + ONES * (0x80 - 0x5b);
+    let upper = ge_a & !gt_z & !w & HI;
+    w | (upper >> 2)
+}
+
+/// Up to eight bytes as a little-endian word, zero-padded.
+fn load_le(s: &[u8]) -> u64 {
+    s.iter().rev().fold(0u64, |acc, &b| (acc << 8) | u64::from(b))
+}
+
+/// Whether the header name `name` equals `lower`, which has no upper-case letter, ignoring ASCII case
+/// (what `eq_ignore_ascii_case` answers for such a `lower`), eight bytes per step.
+fn name_is(name: &[u8], lower: &[u8]) -> bool {
+    if name.len() != lower.len() {
+        return false;
+    }
+    let (mut a, mut b) = (name.chunks_exact(8), lower.chunks_exact(8));
+    let mut diff = 0u64;
+    for (x, y) in (&mut a).zip(&mut b) {
+        let (x, y) = (<[u8; 8]>::try_from(x).unwrap_or([0; 8]), <[u8; 8]>::try_from(y).unwrap_or([0xff; 8]));
+        diff |= lower8(u64::from_le_bytes(x)) ^ u64::from_le_bytes(y);
+    }
+    diff |= lower8(load_le(a.remainder())) ^ load_le(b.remainder());
+    diff == 0
 }
 
 /// Splits `s` at every ASCII byte `b` (an ASCII byte is always a character boundary).
@@ -1202,18 +1344,24 @@ fn parse_expires(s: &str) -> Result<u32, Error> {
 }
 
 /// Parses `YYYYMMDDTHHMMSSZ`.
-fn parse_amz_date(s: &str) -> Result<Timestamp, Error> {
-    let b = s.as_bytes();
-    if b.len() != 16 || b.get(8) != Some(&b'T') || b.get(15) != Some(&b'Z') {
+fn parse_amz_date(b: &[u8]) -> Result<Timestamp, Error> {
+    let Ok(b) = <&[u8; 16]>::try_from(b) else {
+        return Err(Error::MalformedTimestamp);
+    };
+    // Every position but 8 (`T`) and 15 (`Z`) a digit; all checked before any is used.
+    let mut bad = (b[8] != b'T') | (b[15] != b'Z');
+    let mut v = [0i64; 16];
+    for (i, (&c, d)) in b.iter().zip(v.iter_mut()).enumerate() {
+        let digit = c.wrapping_sub(b'0');
+        bad |= digit > 9 && i != 8 && i != 15;
+        *d = i64::from(digit);
+    }
+    if bad {
         return Err(Error::MalformedTimestamp);
     }
-    let num = |r: core::ops::Range<usize>| -> Result<i64, Error> {
-        let d = b.get(r).ok_or(Error::MalformedTimestamp)?;
-        d.iter().try_fold(0i64, |acc, &c| {
-            if c.is_ascii_digit() { Ok(acc * 10 + i64::from(c - b'0')) } else { Err(Error::MalformedTimestamp) }
-        })
-    };
-    let (y, mo, d, h, mi, se) = (num(0..4)?, num(4..6)?, num(6..8)?, num(9..11)?, num(11..13)?, num(13..15)?);
+    let y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3];
+    let (mo, d) = (v[4] * 10 + v[5], v[6] * 10 + v[7]);
+    let (h, mi, se) = (v[9] * 10 + v[10], v[11] * 10 + v[12], v[13] * 10 + v[14]);
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     let mdays = match mo {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -1245,12 +1393,12 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(parse_amz_date("20150830T123600Z").unwrap().as_unix(), 1_440_938_160);
-        assert_eq!(parse_amz_date("19700101T000000Z").unwrap().as_unix(), 0);
-        assert_eq!(parse_amz_date("20240229T000000Z").unwrap().as_unix(), 1_709_164_800);
+        assert_eq!(parse_amz_date(b"20150830T123600Z").unwrap().as_unix(), 1_440_938_160);
+        assert_eq!(parse_amz_date(b"19700101T000000Z").unwrap().as_unix(), 0);
+        assert_eq!(parse_amz_date(b"20240229T000000Z").unwrap().as_unix(), 1_709_164_800);
         for bad in ["20230229T000000Z", "20150830T243600Z", "20150830123600Z", "2015-08-30T12:36Z", "20151301T000000Z"]
         {
-            assert!(parse_amz_date(bad).is_err(), "{bad}");
+            assert!(parse_amz_date(bad.as_bytes()).is_err(), "{bad}");
         }
     }
 
@@ -1443,6 +1591,42 @@ mod tests {
         }
     }
 
+    /// Once the signing key is cached, the header form allocates nothing (also when rejecting).
+    #[test]
+    fn header_form_does_not_allocate() {
+        use auth_core::Headers;
+        use auth_testkit::hmac as mint;
+        let p = mint::SigV4Params {
+            access_key_id: "AKIDEXAMPLE",
+            secret: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            region: "us-east-1",
+            service: "service",
+            amz_date: "20150830T123600Z",
+            session_token: None,
+        };
+        let v = SigV4Verifier::new().with_credential("AKIDEXAMPLE", p.secret, None).unwrap();
+        let now = Timestamp::from_unix(1_440_938_160);
+        let (t, h) = mint::sigv4_header_request(
+            &p,
+            "POST",
+            "example.amazonaws.com",
+            "/v1/items/42",
+            &[("max-items", "10"), ("filter", "a b"), ("Action", "List")],
+            &[("content-type", "application/json"), ("x-amz-meta-trace", "a  b   c")],
+            b"{}",
+        );
+        let pairs: Vec<(&str, &[u8])> = h.iter().map(|(n, v)| (n.as_str(), v.as_bytes())).collect();
+        let req = RequestView::new("POST", &t, Headers::from_pairs(&pairs), b"{}");
+        let tampered = RequestView::new("POST", &t, Headers::from_pairs(&pairs), b"{ }");
+        v.verify(&req, now).unwrap();
+        let info = allocation_counter::measure(|| {
+            let ok = v.verify(&req, now).unwrap();
+            assert!(matches!(ok.access_key_id, Cow::Borrowed("AKIDEXAMPLE")));
+            assert_eq!(v.verify(&tampered, now), Err(Error::DigestMismatch));
+        });
+        assert_eq!(info.count_total, 0, "SigV4 verify allocated {info:?}");
+    }
+
     /// The string to sign reaches the HMAC as the same bytes whether it fits the stack buffer or not.
     #[test]
     fn string_to_sign_fits_or_streams() {
@@ -1463,6 +1647,27 @@ mod tests {
         use super::super::find_byte;
         use proptest::prelude::*;
 
+        /// `YYYYMMDDTHHMMSSZ` through the standard library's parsing and `days_from_civil`.
+        fn reference_amz_date(s: &[u8]) -> Option<auth_core::Timestamp> {
+            let s = std::str::from_utf8(s).ok()?;
+            if s.len() != 16 || &s[8..9] != "T" || &s[15..] != "Z" {
+                return None;
+            }
+            let num = |r: std::ops::Range<usize>| -> Option<i64> {
+                let t = &s[r];
+                t.bytes().all(|c| c.is_ascii_digit()).then(|| t.parse().ok()).flatten()
+            };
+            let (y, mo, d) = (num(0..4)?, num(4..6)?, num(6..8)?);
+            let (h, mi, se) = (num(9..11)?, num(11..13)?, num(13..15)?);
+            let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+            let mdays = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+            if !(1..=12).contains(&mo) || d < 1 || d > mdays[(mo - 1) as usize] || h > 23 || mi > 59 || se > 59 {
+                return None;
+            }
+            let days = super::super::days_from_civil(y, mo, d);
+            Some(auth_core::Timestamp::from_unix(days * 86_400 + h * 3600 + mi * 60 + se))
+        }
+
         proptest! {
             #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
 
@@ -1472,6 +1677,38 @@ mod tests {
                 v in prop::collection::vec(prop_oneof![3 => 0x1fu8..=0x22, 1 => prop::sample::select(vec![0u8, 9, 0x7e, 0x7f, 0x80, 0xff]), 4 => any::<u8>()], 0..40),
             ) {
                 prop_assert_eq!(super::super::is_plain_header_value(&v), v.iter().all(|&b| b > b' ' && b != 0x7f));
+            }
+
+            /// The word-at-a-time name comparison answers what `eq_ignore_ascii_case` answers against a
+            /// name without upper-case letters.
+            #[test]
+            fn name_is_matches_eq_ignore_ascii_case(
+                name in prop::collection::vec(prop_oneof![4 => prop::sample::select(b"aAzZ-@[`{0\x80\xc1\xe1\xfa".to_vec()), 1 => any::<u8>()], 0..24),
+                flips in prop::collection::vec(any::<bool>(), 24),
+                other in prop::collection::vec(any::<u8>(), 0..24),
+            ) {
+                let lower = name.to_ascii_lowercase();
+                // The same name with some letters' case flipped, and an unrelated one.
+                let flipped: Vec<u8> = name.iter().zip(&flips).map(|(&b, &f)| if f && b.is_ascii_alphabetic() { b ^ 0x20 } else { b }).collect();
+                for candidate in [&name, &flipped, &other] {
+                    prop_assert_eq!(super::super::name_is(candidate, &lower), candidate.eq_ignore_ascii_case(&lower));
+                }
+                let other_lower = other.to_ascii_lowercase();
+                prop_assert_eq!(super::super::name_is(&name, &other_lower), name.eq_ignore_ascii_case(&other_lower));
+            }
+
+            /// The date parser agrees with a straightforward one on near-valid dates.
+            #[test]
+            fn amz_date_matches_reference(
+                s in prop::collection::vec(prop_oneof![8 => prop::sample::select(b"0123456789".to_vec()), 1 => prop::sample::select(b"TZ/:\x00\xff".to_vec())], 15..=17),
+                t in any::<bool>(),
+            ) {
+                let mut s = s;
+                if t && s.len() == 16 {
+                    s[8] = b'T';
+                    s[15] = b'Z';
+                }
+                prop_assert_eq!(super::super::parse_amz_date(&s).ok(), reference_amz_date(&s));
             }
 
             /// The word-at-a-time search finds what the byte-at-a-time search finds.

@@ -6,7 +6,7 @@
 
 use auth_core::{Headers, RequestView, Timestamp};
 use auth_hmac::sigv4::UriMode;
-use auth_hmac::{Error, SigV4Verifier};
+use auth_hmac::{Error, SigV4Verified, SigV4Verifier};
 use auth_testkit::vectors::{self, Tally};
 use std::path::Path;
 
@@ -98,7 +98,7 @@ fn check(
         return Err("signature file does not match the signed request".into());
     }
     let now = Timestamp::from_unix(now);
-    raw.with(|r| verifier.verify(r, now)).map_err(|e| format!("verify: {e}"))?;
+    raw.with(|r| verifier.verify(r, now).map(SigV4Verified::into_owned)).map_err(|e| format!("verify: {e}"))?;
     // Tampered variants.
     let mut t = parse_raw(signed);
     t.method = if t.method == "GET" { "HEAD".into() } else { "GET".into() };
@@ -123,7 +123,7 @@ fn check(
 }
 
 fn expect_bad(raw: &Raw, v: &SigV4Verifier, now: Timestamp, what: &str) -> Result<(), String> {
-    match raw.with(|r| v.verify(r, now)) {
+    match raw.with(|r| v.verify(r, now).map(SigV4Verified::into_owned)) {
         Err(Error::BadSignature) => Ok(()),
         other => Err(format!("tampered {what}: expected bad_signature, got {other:?}")),
     }
