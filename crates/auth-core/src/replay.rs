@@ -8,6 +8,7 @@
 use crate::rejection::{Reject, Rejection};
 use crate::time::Timestamp;
 use core::fmt;
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -109,13 +110,14 @@ impl<T: ReplayGuard + ?Sized> ReplayGuard for Box<T> {
 /// - **O(1) amortized:** expired ids are reclaimed from an expiry queue in insertion order as new ids
 ///   arrive; when ids of different lifetimes interleave, a full sweep (at most once per second of `now`
 ///   per shard) reclaims those the queue has not reached.
-/// - **Compact keys:** each (namespace, id) pair is stored as a 128-bit keyed SipHash of the pair under
-///   two random keys chosen at construction; ids themselves are not kept, and an attacker who cannot see
-///   the keys cannot craft colliding ids. A collision would only make a fresh id look replayed.
+/// - **Compact keys:** each (namespace, id) pair is stored as a 64-bit keyed hash of the pair (std's SipHash-1-3) under a
+///   random key chosen at construction; ids themselves are not kept, and an attacker who cannot see the
+///   key cannot craft colliding ids. A collision can only make a fresh id look replayed (the guard fails
+///   closed, it never lets a replay through): with `n` live ids a fresh id collides with probability
+///   about `n / 2^64`, below one in 10^13 for a million live ids.
 pub struct MemoryReplayGuard {
     shards: Box<[Mutex<Shard>]>,
-    hash_a: RandomState,
-    hash_b: RandomState,
+    hasher: RandomState,
     per_shard: usize,
 }
 
@@ -131,25 +133,22 @@ impl Hasher for PrehashedKey {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        // Only `write_u128` is used by `u128: Hash`; fold anything else in so the hasher stays total.
+        // Only `write_u64` is used by `u64: Hash`; fold anything else in so the hasher stays total.
         for &b in bytes {
             self.0 = self.0.rotate_left(8) ^ u64::from(b);
         }
     }
 
-    fn write_u128(&mut self, key: u128) {
-        // Truncation to the low half is the point: those bits are already uniformly distributed.
-        #[allow(clippy::cast_possible_truncation)]
-        let low = key as u64;
-        self.0 = low;
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
     }
 }
 
-type LiveMap = HashMap<u128, i64, BuildHasherDefault<PrehashedKey>>;
+type LiveMap = HashMap<u64, i64, BuildHasherDefault<PrehashedKey>>;
 
 struct Shard {
     live: LiveMap,
-    queue: VecDeque<(i64, u128)>,
+    queue: VecDeque<(i64, u64)>,
     last_sweep: Option<i64>,
 }
 
@@ -178,7 +177,7 @@ impl MemoryReplayGuard {
                 })
             })
             .collect();
-        Self { shards, hash_a: RandomState::new(), hash_b: RandomState::new(), per_shard }
+        Self { shards, hasher: RandomState::new(), per_shard }
     }
 
     /// The most live ids the guard holds.
@@ -199,15 +198,14 @@ impl MemoryReplayGuard {
         self.len() == 0
     }
 
-    fn key(&self, namespace: &[u8], id: &[u8]) -> u128 {
-        let h = |s: &RandomState| {
-            let mut h = s.build_hasher();
-            h.write_usize(namespace.len());
-            h.write(namespace);
-            h.write(id);
-            h.finish()
-        };
-        (u128::from(h(&self.hash_a)) << 64) | u128::from(h(&self.hash_b))
+    /// The keyed hash of the pair: the namespace length frames the namespace, so `("ab", "c")` and
+    /// `("a", "bc")` are different pairs.
+    fn key(&self, namespace: &[u8], id: &[u8]) -> u64 {
+        let mut h = self.hasher.build_hasher();
+        h.write_u64(namespace.len() as u64);
+        h.write(namespace);
+        h.write(id);
+        h.finish()
     }
 }
 
@@ -251,29 +249,44 @@ impl ReplayGuard for MemoryReplayGuard {
         }
         let key = self.key(namespace, id);
         let count = self.shards.len().max(1);
-        // The shard comes from the high half, the map bucket from the low half, so the two stay
-        // independent and every shard's table is used evenly.
-        let index = usize::try_from((key >> 64) % (count as u128)).unwrap_or(0);
+        // The shard comes from bits 40.. of the key; the map takes its bucket from the low bits and its
+        // 7-bit tag from the top ones, so the three stay independent and every shard's table is used
+        // evenly.
+        let index = usize::try_from((key >> 40) % (count as u64)).unwrap_or(0);
         let Some(shard) = self.shards.get(index) else {
             return Err(ReplayError::CapacityExceeded);
         };
         // The shard's state is consistent between statements, so a poisoned lock is safe to reuse.
         let mut shard = shard.lock().unwrap_or_else(PoisonError::into_inner);
         shard.reclaim_front(now);
-        if let Some(&seen) = shard.live.get(&key)
-            && seen > now
-        {
-            return Err(ReplayError::Replayed);
-        }
         let cap = self.per_shard;
         let queue_limit = cap.saturating_mul(2).max(1);
-        if (shard.live.len() >= cap && shard.last_sweep != Some(now)) || shard.queue.len() >= queue_limit {
-            shard.sweep(now);
+        if shard.live.len() >= cap || shard.queue.len() >= queue_limit {
+            // Full (or the queue holds many stale entries): answer a live id first, then make room.
+            if let Some(&seen) = shard.live.get(&key)
+                && seen > now
+            {
+                return Err(ReplayError::Replayed);
+            }
+            if (shard.live.len() >= cap && shard.last_sweep != Some(now)) || shard.queue.len() >= queue_limit {
+                shard.sweep(now);
+            }
+            if shard.live.len() >= cap && !shard.live.contains_key(&key) {
+                return Err(ReplayError::CapacityExceeded);
+            }
         }
-        if shard.live.len() >= cap && !shard.live.contains_key(&key) {
-            return Err(ReplayError::CapacityExceeded);
+        // One probe of the map: a live id is refused, an expired one is renewed, a new one inserted.
+        match shard.live.entry(key) {
+            Entry::Occupied(mut e) => {
+                if *e.get() > now {
+                    return Err(ReplayError::Replayed);
+                }
+                e.insert(exp);
+            }
+            Entry::Vacant(e) => {
+                e.insert(exp);
+            }
         }
-        shard.live.insert(key, exp);
         shard.queue.push_back((exp, key));
         Ok(())
     }
