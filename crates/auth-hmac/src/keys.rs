@@ -139,9 +139,13 @@ pub fn is_valid_key_id(id: &[u8]) -> bool {
 /// `X-API-Key`, RFC 9421 `keyid` with `hmac-sha256`).
 ///
 /// Bounded by [`MAX_KEY_IDS`]; secrets must be at least [`MIN_KEY_STORE_SECRET_LEN`] bytes.
+///
+/// The map hashes key ids with foldhash under a per-store random seed rather than SipHash: requests
+/// only look ids up, every entry comes from configuration, so there is no insertion an attacker could
+/// flood, and the lookup is on every request's hot path.
 #[derive(Clone, Debug, Default)]
 pub struct KeyStore {
-    keys: HashMap<Box<str>, Secrets>,
+    keys: HashMap<Box<str>, Secrets, foldhash::fast::RandomState>,
 }
 
 impl KeyStore {
