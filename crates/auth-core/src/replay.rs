@@ -110,9 +110,9 @@ impl<T: ReplayGuard + ?Sized> ReplayGuard for Box<T> {
 /// - **O(1) amortized:** expired ids are reclaimed from an expiry queue in insertion order as new ids
 ///   arrive; when ids of different lifetimes interleave, a full sweep (at most once per second of `now`
 ///   per shard) reclaims those the queue has not reached.
-/// - **Compact keys:** each (namespace, id) pair is stored as a 64-bit keyed hash of the pair (std's SipHash-1-3) under a
-///   random key chosen at construction; ids themselves are not kept, and an attacker who cannot see the
-///   key cannot craft colliding ids. A collision can only make a fresh id look replayed (the guard fails
+/// - **Compact keys:** each (namespace, id) pair is stored as a 64-bit keyed hash of the pair (std's
+///   SipHash-1-3) under a random key chosen at construction; ids themselves are not kept, and an
+///   attacker who cannot see the key cannot craft colliding ids. A collision can only make a fresh id look replayed (the guard fails
 ///   closed, it never lets a replay through): with `n` live ids a fresh id collides with probability
 ///   about `n / 2^64`, below one in 10^13 for a million live ids.
 pub struct MemoryReplayGuard {
