@@ -119,7 +119,8 @@ pub enum Malformed {
     Segments,
     /// A segment is not strict unpadded base64url.
     Base64,
-    /// The header or payload is not valid UTF-8 JSON, or not a JSON object.
+    /// The header or payload is not valid UTF-8 JSON, or not a JSON object, or holds a number beyond
+    /// the range of an IEEE 754 double (which no claim reader could represent).
     Json,
     /// A registered header member has the wrong type, or `alg` is missing.
     Header,

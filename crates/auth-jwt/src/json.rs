@@ -4,8 +4,9 @@
 //! same token disagree. This scanner validates RFC 8259 syntax exactly, bounds nesting depth, rejects
 //! repeated member names in every object at every depth (comparing names after unescaping), rejects
 //! lone UTF-16 surrogates in escapes, and reports each top-level member's name and value span so the
-//! registered claims can be read without building a value tree. Later serde_json parses of the same
-//! bytes therefore see exactly one value per name.
+//! registered claims can be read without building a value tree. It also refuses numbers beyond the
+//! range of an IEEE 754 double (`1e400`), which serde_json cannot represent. Later serde_json parses of
+//! the same bytes therefore succeed and see exactly one value per name.
 
 use crate::error::Error;
 
@@ -288,6 +289,7 @@ impl<'a> Scanner<'a> {
     }
 
     fn number(&mut self) -> Result<(), Fail> {
+        let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
         }
@@ -310,8 +312,13 @@ impl<'a> Scanner<'a> {
                 self.pos += 1;
             }
             self.digits()?;
+        } else if self.pos - start <= LONG_NUMBER {
+            // No exponent and too few digits to pass f64::MAX (about 1.8e308): always representable.
+            // Every NumericDate on the hot path ends here.
+            return Ok(());
         }
-        Ok(())
+        let raw = self.s.get(start..self.pos).unwrap_or_default();
+        if representable(raw) { Ok(()) } else { Err(err_json()) }
     }
 
     fn digits(&mut self) -> Result<(), Fail> {
@@ -455,6 +462,21 @@ impl<'a> Scanner<'a> {
         self.truncate_keys(base);
         Ok(())
     }
+}
+
+/// Numbers without an exponent and at most this long (sign, digits and point) are below f64::MAX.
+const LONG_NUMBER: usize = 300;
+
+/// Whether a syntactically valid JSON number is within the range of an IEEE 754 double (underflow to
+/// zero is fine) and readable by serde_json as built: the scanner refuses any other number, so whatever
+/// it accepts, [`VerifiedToken::claims_value`](crate::VerifiedToken::claims_value) can represent.
+/// Checking both keeps the rule the same whatever serde_json features the final build enables
+/// (`arbitrary_precision` would otherwise accept, and `float_roundtrip` round differently at the edge).
+#[cold]
+#[inline(never)]
+fn representable(raw: &[u8]) -> bool {
+    let Ok(text) = core::str::from_utf8(raw) else { return false };
+    text.parse::<f64>().is_ok_and(f64::is_finite) && text.parse::<serde_json::Number>().is_ok()
 }
 
 fn hex_val(d: u8) -> Option<u32> {
@@ -840,6 +862,27 @@ mod tests {
     }
 
     #[test]
+    fn numbers_beyond_f64_are_refused_anywhere() {
+        // What serde_json (and so `claims_value`) cannot represent is refused by the scanner itself,
+        // at any depth, so an accepted payload is always fully readable.
+        let big = format!("1{}", "0".repeat(400));
+        for n in ["1e400", "-1E4000", "17805E3998", "1.8e308", big.as_str(), "1e99999999999"] {
+            for doc in [format!(r#"{{"x":{n}}}"#), format!(r#"{{"a":{{"b":[1,{n}]}}}}"#)] {
+                assert_eq!(err(&doc), Error::Malformed(crate::error::Malformed::Json), "{doc}");
+                assert!(serde_json::from_str::<serde_json::Value>(&doc).is_err(), "{doc}");
+            }
+        }
+        // Large but finite, underflow to zero, zero with any exponent, long fractions: accepted, and
+        // serde_json reads them.
+        let long_fraction = format!("0.{}1", "0".repeat(400));
+        for n in ["1.7976931348623157e308", "1e308", "-1e-400", "0e99999999999", "1e-99999999999", &long_fraction] {
+            let doc = format!(r#"{{"x":{n}}}"#);
+            assert!(ok(&doc), "{doc}");
+            assert!(serde_json::from_str::<serde_json::Value>(&doc).is_ok(), "{doc}");
+        }
+    }
+
+    #[test]
     fn numeric_dates() {
         let v = |s: &str| {
             let input = format!("{{\"t\":{s}}}");
@@ -854,7 +897,7 @@ mod tests {
         assert_eq!(v("1700000000"), Some(1_700_000_000));
         assert_eq!(v("1700000000.9"), Some(1_700_000_000));
         assert_eq!(v("-1.5"), Some(-2));
-        assert_eq!(v("1e400"), None);
+        assert_eq!(v("1e300"), None);
         assert_eq!(v("99999999999999999999"), None);
         assert_eq!(v("\"1\""), None);
     }

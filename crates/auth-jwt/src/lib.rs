@@ -40,7 +40,9 @@
 //! 3. **Key selection** by `kid` ([`KeySet`] documents the rules) and the key's algorithm binding
 //!    ([`Key`]).
 //! 4. **Signature** — always before any claim.
-//! 5. **Claims** ([`Policy`]): payload a JSON object without duplicate members at any depth;
+//! 5. **Claims** ([`Policy`]): payload a JSON object without duplicate members at any depth and
+//!    without numbers beyond the range of an f64 (so [`VerifiedToken::claims_value`] can always read
+//!    it);
 //!    registered claims of the wrong type are errors; `typ`, `exp`, `nbf`, `iat`, `iss`, `aud`, `sub`,
 //!    required claims, scopes, DPoP binding, the caller's hook, and finally the `jti` replay guard.
 //!

@@ -208,6 +208,27 @@ fn attack_duplicate_members() {
     }
 }
 
+/// A payload number serde_json cannot represent (beyond f64 range), in a claim the verifier never
+/// reads, would leave a verified token whose claims cannot be read in full: refused as malformed.
+#[test]
+fn attack_unrepresentable_numbers_in_unread_claims() {
+    let k = hs_key();
+    let set = hs_set(&k);
+    let header = br#"{"alg":"HS256","kid":"h1"}"#;
+    for n in ["17805E3998", "-1e400", "[1,{\"x\":1E4000}]"] {
+        let payload = format!(r#"{{"sub":"alice","exp":{},"nbaupf":{n}}}"#, NOW + 60);
+        let token = kit::encode_raw(header, payload.as_bytes(), &k);
+        let err = verify(&token, &set, &Policy::new(), now()).unwrap_err();
+        assert_eq!(err, Error::Malformed(Malformed::Json), "{payload}");
+        assert_eq!(err.rejection().status(), Status::Unauthorized);
+        assert_eq!(err.rejection().reason(), "malformed_token");
+    }
+    // Large but finite numbers are fine, and the full claim set reads back.
+    let payload = format!(r#"{{"sub":"alice","exp":{},"big":1e308,"long":{}}}"#, NOW + 60, "9".repeat(40));
+    let t = verify(kit::encode_raw(header, payload.as_bytes(), &k), &set, &Policy::new(), now()).unwrap();
+    assert_eq!(t.claims_value().unwrap()["big"], json!(1e308));
+}
+
 #[test]
 fn attack_unknown_crit_and_unencoded_payload() {
     let k = hs_key();
