@@ -1,6 +1,6 @@
 //! Constant-time comparison where a secret meets attacker input.
 
-use subtle::{Choice, ConstantTimeEq};
+use subtle::ConstantTimeEq;
 
 /// Compares two byte strings in time that depends only on their lengths, never on their contents.
 ///
@@ -8,10 +8,9 @@ use subtle::{Choice, ConstantTimeEq};
 /// stored key digest, a certificate thumbprint bound to a token). The lengths are not hidden: callers
 /// compare fixed-length values (digests, MACs) so the length reveals nothing.
 ///
-/// Built on the `subtle` crate: the bytes are compared eight at a time as `u64` words with subtle's
-/// `ConstantTimeEq` (the tail byte by byte), the per-word results are combined with `Choice`'s `&`, and
-/// only the final `Choice` becomes a `bool`. Word-wise comparison does the same work for any contents and
-/// needs a quarter of subtle's per-element optimization barriers of a byte-wise compare of a 32-byte MAC.
+/// The differences are gathered without branches: the XOR of the two strings, eight bytes at a time as
+/// `u64` words (the tail byte by byte), is OR-ed into one accumulator, and only that accumulator meets
+/// `subtle`'s `ConstantTimeEq` and its optimization barrier, once per call, to become the verdict.
 /// `cargo xtask ct` checks under valgrind that no branch or memory index depends on the compared bytes.
 #[must_use]
 pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
@@ -19,9 +18,9 @@ pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
         return false;
     }
     let (a_words, b_words) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail = a_words.remainder().ct_eq(b_words.remainder());
-    let words = a_words.zip(b_words).fold(Choice::from(1), |acc, (x, y)| acc & word(x).ct_eq(&word(y)));
-    bool::from(words & tail)
+    let tail = a_words.remainder().iter().zip(b_words.remainder()).fold(0u64, |acc, (x, y)| acc | u64::from(x ^ y));
+    let diff = a_words.zip(b_words).fold(tail, |acc, (x, y)| acc | (word(x) ^ word(y)));
+    bool::from(diff.ct_eq(&0))
 }
 
 /// An 8-byte chunk as a `u64` (chunks come from `chunks_exact(8)`, so the conversion cannot fail).
