@@ -179,7 +179,9 @@ pub enum KeyProblem {
     /// A JWK's RSA `n` or `e` has leading zero octets: RFC 7518 §6.3.1 requires the minimal big-endian
     /// encoding (Base64urlUInt), and the key's RFC 7638 thumbprint is only well defined over that form.
     NonMinimalInteger,
-    /// The EC point is not on the curve, or the Ed25519 key is not 32 bytes.
+    /// The EC point is not uncompressed, a coordinate has the wrong length or is not below the field
+    /// prime, or the point is not on the curve (all checked at load); or the Ed25519 key is not 32
+    /// bytes.
     InvalidPoint,
     /// A public-key set holds private-key members, or a set mixes symmetric and asymmetric keys.
     MixedKeySet,

@@ -31,6 +31,11 @@ pub const MAX_RSA_BITS: usize = 8192;
 /// - `use`, when present, must be `sig`; `key_ops`, when present, must contain `verify`;
 /// - RSA moduli under [`MIN_RSA_BITS`], RSA public exponents that are even, below 3 or over 2^32, ROCA
 ///   moduli, and HMAC keys shorter than the hash output are refused;
+/// - an EC public point (JWK `x`/`y` or SPKI) must be uncompressed, its coordinates exactly the field
+///   length and below the field prime, and on its curve (P-256, P-384 and P-521 alike), or the key is
+///   refused with [`KeyProblem::InvalidPoint`]. An Ed25519 key is checked for its length only: ring
+///   decodes the point when it verifies, so an undecodable Ed25519 key loads and then fails every
+///   token as `bad_signature`;
 /// - a JWK's RSA `n` and `e` must be minimal Base64urlUInt values (no leading zero octet, RFC 7518
 ///   §6.3.1), or the key is refused with [`KeyProblem::NonMinimalInteger`]: its RFC 7638 thumbprint is
 ///   computed over the members as sent, and a normalized copy would hash differently;
@@ -285,9 +290,19 @@ impl Key {
         };
         let thumb =
             format!(r#"{{"crv":"{crv}","kty":"EC","x":"{}","y":"{}"}}"#, b64::encode_string(x), b64::encode_string(y));
+        // ring validates a public point only when it verifies a signature; checking here refuses an
+        // invalid key at load, with its own reason, instead of failing every token as a bad signature.
+        // `from_sec1_bytes` requires coordinates below the field prime and the curve equation to hold
+        // (P-256 and P-384 have cofactor 1, and the uncompressed form cannot encode the identity).
         let material = match alg {
-            Algorithm::ES256 => Material::P256(point.into()),
-            Algorithm::ES384 => Material::P384(point.into()),
+            Algorithm::ES256 => {
+                p256::PublicKey::from_sec1_bytes(point).map_err(|_| KeyProblem::InvalidPoint)?;
+                Material::P256(point.into())
+            }
+            Algorithm::ES384 => {
+                p384::PublicKey::from_sec1_bytes(point).map_err(|_| KeyProblem::InvalidPoint)?;
+                Material::P384(point.into())
+            }
             _ => Material::P521(Box::new(
                 p521::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|_| KeyProblem::InvalidPoint)?,
             )),
@@ -847,6 +862,51 @@ mod tests {
         // Top bit set without the sign octet: a negative INTEGER.
         assert_eq!(der_uint(&[0x80, 0x01]).unwrap_err(), Error::InvalidKey(KeyProblem::Malformed));
         assert_eq!(der_uint(&[]).unwrap_err(), Error::InvalidKey(KeyProblem::Malformed));
+    }
+
+    #[test]
+    fn ec_points_are_validated_at_load() {
+        use auth_testkit::Seed;
+        use auth_testkit::jwt::{Alg, SigningKey};
+        const P256_PRIME: &str = "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff";
+        const P384_PRIME: &str =
+            "fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000ffffffff";
+        let invalid = Error::InvalidKey(KeyProblem::InvalidPoint);
+        for (alg, prime) in [(Alg::ES256, P256_PRIME), (Alg::ES384, P384_PRIME)] {
+            let k = SigningKey::new(alg, Seed::new(7));
+            let jwk = k.bare_jwk();
+            let crv = jwk["crv"].as_str().unwrap();
+            let coord = |name: &str| b64::decode_vec(jwk[name].as_str().unwrap().as_bytes()).unwrap();
+            let (x, y) = (coord("x"), coord("y"));
+            let len = x.len();
+            let load = |x: &[u8], y: &[u8]| {
+                let (x, y) = (b64::encode_string(x), b64::encode_string(y));
+                Key::from_jwk(format!(r#"{{"kty":"EC","crv":"{crv}","x":"{x}","y":"{y}"}}"#).as_bytes())
+            };
+            assert!(load(&x, &y).is_ok(), "{crv}");
+            // Off the curve: one bit of y flipped (y ^ 1 is neither y nor p - y).
+            let mut bent = y.clone();
+            bent[len - 1] ^= 1;
+            assert_eq!(load(&x, &bent).unwrap_err(), invalid, "{crv} off-curve");
+            // (0, 0) is not on the curve; a coordinate equal to the field prime is not a field element.
+            assert_eq!(load(&vec![0; len], &vec![0; len]).unwrap_err(), invalid, "{crv} zero");
+            let p: Vec<u8> =
+                (0..prime.len()).step_by(2).map(|i| u8::from_str_radix(&prime[i..i + 2], 16).unwrap()).collect();
+            assert_eq!(load(&p, &y).unwrap_err(), invalid, "{crv} x = p");
+            // Coordinates of the wrong length.
+            assert_eq!(load(&x[1..], &y).unwrap_err(), invalid, "{crv} short x");
+            let mut long = vec![0];
+            long.extend_from_slice(&y);
+            assert_eq!(load(&x, &long).unwrap_err(), invalid, "{crv} long y");
+            // The SPKI path checks the same way.
+            let pem = k.spki_pem().unwrap();
+            let (_, parsed) = x509_parser::pem::parse_x509_pem(pem.as_bytes()).unwrap();
+            let mut der = parsed.contents;
+            assert!(Key::from_spki_der(&der, None).is_ok(), "{crv} SPKI");
+            let last = der.len() - 1;
+            der[last] ^= 1;
+            assert_eq!(Key::from_spki_der(&der, None).unwrap_err(), invalid, "{crv} SPKI off-curve");
+        }
     }
 
     #[test]
