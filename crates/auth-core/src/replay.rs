@@ -8,9 +8,7 @@
 use crate::rejection::{Reject, Rejection};
 use crate::time::Timestamp;
 use core::fmt;
-use std::collections::hash_map::Entry;
-use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
+use std::hash::{BuildHasher, Hasher, RandomState};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// The longest id a guard accepts, namespace included, in bytes.
@@ -103,53 +101,49 @@ impl<T: ReplayGuard + ?Sized> ReplayGuard for Box<T> {
 
 /// A bounded, thread-safe, in-memory [`ReplayGuard`] for a single server.
 ///
-/// - **Bounded:** at most `capacity` live ids (rounded up to a multiple of the shard count). Memory is
-///   allocated up front and does not grow with traffic.
-/// - **Fails closed:** when full of live ids it returns [`ReplayError::CapacityExceeded`] instead of
-///   evicting a live id, which would re-open a replay window.
-/// - **O(1) amortized:** expired ids are reclaimed from an expiry queue in insertion order as new ids
-///   arrive; when ids of different lifetimes interleave, a full sweep (at most once per second of `now`
-///   per shard) reclaims those the queue has not reached.
+/// - **Bounded, allocated once:** the guard holds at most [`capacity`](Self::capacity) live ids, at
+///   least the capacity asked for (a quarter more, rounded up to whole buckets); its 16 bytes per slot
+///   are allocated at construction and never grow with traffic.
+/// - **Fails closed:** when an id finds no free slot it returns [`ReplayError::CapacityExceeded`]
+///   instead of evicting a live id, which would re-open a replay window.
+/// - **Constant time per call, cache-friendly:** each id may live in one of two buckets of four slots,
+///   each bucket one 64-byte cache line. A call reads those two lines; an expired entry is a free slot,
+///   so nothing is swept and no expiry queue is kept. When both buckets are full of live ids, live
+///   entries are moved to their other bucket (a bounded breadth-first search for a free slot, cuckoo
+///   hashing), so the guard fills to well above its requested capacity before it refuses an id.
 /// - **Compact keys:** each (namespace, id) pair is stored as a 64-bit keyed hash of the pair (std's
 ///   SipHash-1-3) under a random key chosen at construction; ids themselves are not kept, and an
-///   attacker who cannot see the key cannot craft colliding ids. A collision can only make a fresh id look replayed (the guard fails
-///   closed, it never lets a replay through): with `n` live ids a fresh id collides with probability
-///   about `n / 2^64`, below one in 10^13 for a million live ids.
+///   attacker who cannot see the key cannot craft colliding ids. A collision can only make a fresh id
+///   look replayed (the guard fails closed, it never lets a replay through): a fresh id is compared with
+///   eight stored keys, so it collides with probability about `2^-61`.
 pub struct MemoryReplayGuard {
     shards: Box<[Mutex<Shard>]>,
     hasher: RandomState,
-    per_shard: usize,
+    /// `shards.len() - 1`; the shard count is a power of two.
+    shard_mask: u64,
 }
 
-/// The map's own hasher: keys are already keyed SipHash outputs, uniform and unpredictable to anyone
-/// without the guard's random keys, so their low 64 bits are used as they are instead of hashing them a
-/// second time.
-#[derive(Default)]
-struct PrehashedKey(u64);
+/// Slots per bucket: four (key, expiry) pairs fill one 64-byte cache line.
+const WAYS: usize = 4;
+/// The most buckets the relocation search visits before the guard refuses an id.
+const MAX_SEARCH: usize = 64;
+/// Expiry of a slot that has never held an id.
+const NEVER: i64 = i64::MIN;
 
-impl Hasher for PrehashedKey {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `write_u64` is used by `u64: Hash`; fold anything else in so the hasher stays total.
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-
-    fn write_u64(&mut self, key: u64) {
-        self.0 = key;
-    }
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct Bucket {
+    keys: [u64; WAYS],
+    /// A slot is live while its expiry is after `now`; an expired slot is free.
+    exps: [i64; WAYS],
 }
 
-type LiveMap = HashMap<u64, i64, BuildHasherDefault<PrehashedKey>>;
+const EMPTY_BUCKET: Bucket = Bucket { keys: [0; WAYS], exps: [NEVER; WAYS] };
 
 struct Shard {
-    live: LiveMap,
-    queue: VecDeque<(i64, u64)>,
-    last_sweep: Option<i64>,
+    buckets: Box<[Bucket]>,
+    /// Slots that have held an id (live, or expired and not yet reused).
+    held: usize,
 }
 
 impl fmt::Debug for MemoryReplayGuard {
@@ -162,34 +156,37 @@ impl fmt::Debug for MemoryReplayGuard {
 }
 
 impl MemoryReplayGuard {
-    /// A guard holding at most about `capacity` live ids. A capacity of zero records nothing and
-    /// rejects every id.
+    /// A guard holding at least `capacity` live ids (see [`capacity`](Self::capacity)). A capacity of
+    /// zero records nothing and rejects every id.
     #[must_use]
     pub fn new(capacity: usize) -> Self {
-        let shard_count = if capacity >= 1024 { 16 } else { 1 };
+        let shard_count: usize = if capacity >= 1024 { 16 } else { 1 };
         let per_shard = capacity.div_ceil(shard_count);
+        // Room beyond the share of each shard: ids spread over shards unevenly (a shard's count varies
+        // by about its square root), and two-choice buckets of four with relocation refuse ids only
+        // near 95% load; a quarter more slots plus four standard deviations make refusing an id before
+        // `capacity` are live a rare event.
+        let slack = if capacity == 0 { 0 } else { per_shard / 4 + 4 * per_shard.isqrt() + 2 * WAYS };
+        let buckets = per_shard.saturating_add(slack).div_ceil(WAYS).min(u32::MAX as usize);
         let shards = (0..shard_count)
-            .map(|_| {
-                Mutex::new(Shard {
-                    live: LiveMap::with_capacity_and_hasher(per_shard, BuildHasherDefault::default()),
-                    queue: VecDeque::with_capacity(per_shard),
-                    last_sweep: None,
-                })
-            })
+            .map(|_| Mutex::new(Shard { buckets: vec![EMPTY_BUCKET; buckets].into_boxed_slice(), held: 0 }))
             .collect();
-        Self { shards, hasher: RandomState::new(), per_shard }
+        Self { shards, hasher: RandomState::new(), shard_mask: shard_count as u64 - 1 }
     }
 
-    /// The most live ids the guard holds.
+    /// The most live ids the guard can hold: its slot count.
     #[must_use]
     pub fn capacity(&self) -> usize {
-        self.per_shard.saturating_mul(self.shards.len())
+        self.shards
+            .iter()
+            .map(|s| s.lock().unwrap_or_else(PoisonError::into_inner).buckets.len().saturating_mul(WAYS))
+            .sum()
     }
 
-    /// Ids currently held (live, or expired and not yet reclaimed).
+    /// Slots that have held an id: live ids, and expired ones whose slot has not been reused yet.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.shards.iter().map(|s| s.lock().unwrap_or_else(PoisonError::into_inner).live.len()).sum()
+        self.shards.iter().map(|s| s.lock().unwrap_or_else(PoisonError::into_inner).held).sum()
     }
 
     /// Whether the guard holds no ids.
@@ -209,26 +206,127 @@ impl MemoryReplayGuard {
     }
 }
 
+/// The two buckets of `key` among `n`, distinct when `n > 1`: bits 4..36 of the key choose the first
+/// and bits 32..64 an offset to the second, each mapped onto its range by a multiply-shift, which
+/// depends mostly on the high bits of its 32 (bits 0..4 choose the shard).
+fn buckets_of(key: u64, n: usize) -> (usize, usize) {
+    let reduce = |x: u64, m: usize| usize::try_from(((x & 0xffff_ffff) * m as u64) >> 32).unwrap_or(0);
+    let first = reduce(key >> 4, n);
+    if n < 2 {
+        return (first, first);
+    }
+    let second = first + 1 + reduce(key >> 32, n - 1);
+    (first, if second >= n { second - n } else { second })
+}
+
 impl Shard {
-    /// Pops expired entries from the front of the queue.
-    fn reclaim_front(&mut self, now: i64) {
-        while let Some(&(exp, key)) = self.queue.front() {
-            if exp > now {
-                break;
+    fn bucket(&self, b: usize) -> Option<&Bucket> {
+        self.buckets.get(b)
+    }
+
+    /// Whether `key` is live in bucket `b`.
+    fn live_in(&self, b: usize, key: u64, now: i64) -> bool {
+        self.bucket(b).is_some_and(|k| k.keys.iter().zip(&k.exps).any(|(&k, &e)| k == key && e > now))
+    }
+
+    /// A free slot of bucket `b`.
+    fn free_in(&self, b: usize, now: i64) -> Option<usize> {
+        self.bucket(b)?.exps.iter().position(|&e| e <= now)
+    }
+
+    /// Writes `(key, exp)` into slot `s` of bucket `b`, counting a slot used for the first time.
+    fn put(&mut self, b: usize, s: usize, key: u64, exp: i64) {
+        if let Some(bucket) = self.buckets.get_mut(b)
+            && let (Some(k), Some(e)) = (bucket.keys.get_mut(s), bucket.exps.get_mut(s))
+        {
+            if *e == NEVER {
+                self.held += 1;
             }
-            self.queue.pop_front();
-            if self.live.get(&key) == Some(&exp) {
-                self.live.remove(&key);
-            }
+            *k = key;
+            *e = exp;
         }
     }
 
-    /// Removes every expired entry and rebuilds the queue to match the live map.
-    fn sweep(&mut self, now: i64) {
-        self.live.retain(|_, exp| *exp > now);
-        let live = &self.live;
-        self.queue.retain(|(exp, key)| live.get(key) == Some(exp));
-        self.last_sweep = Some(now);
+    /// Records `key` until `exp` unless it is live; relocates live entries when both its buckets are
+    /// full. Never drops a live entry.
+    fn record(&mut self, key: u64, exp: i64, now: i64) -> Result<(), ReplayError> {
+        let n = self.buckets.len();
+        if n == 0 {
+            return Err(ReplayError::CapacityExceeded);
+        }
+        let (b1, b2) = buckets_of(key, n);
+        if self.live_in(b1, key, now) || self.live_in(b2, key, now) {
+            return Err(ReplayError::Replayed);
+        }
+        for b in [b1, b2] {
+            if let Some(s) = self.free_in(b, now) {
+                self.put(b, s, key, exp);
+                return Ok(());
+            }
+        }
+        self.relocate_and_put(b1, b2, key, exp, now)
+    }
+
+    /// Breadth-first search from the two full buckets for a chain of live entries that can each move to
+    /// their other bucket, ending at a free slot; then moves them, last first, and puts `key` in the
+    /// freed slot. `CapacityExceeded` when no chain is found within [`MAX_SEARCH`] buckets.
+    fn relocate_and_put(&mut self, b1: usize, b2: usize, key: u64, exp: i64, now: i64) -> Result<(), ReplayError> {
+        let n = self.buckets.len();
+        // Each visited node: (bucket, parent node index, slot of the parent bucket whose entry moves here).
+        let mut nodes = [(0usize, usize::MAX, 0usize); MAX_SEARCH];
+        let mut len = 0;
+        let roots = [b1, b2];
+        for &b in roots.get(..if b1 == b2 { 1 } else { 2 }).unwrap_or_default() {
+            if let Some(node) = nodes.get_mut(len) {
+                *node = (b, usize::MAX, 0);
+                len += 1;
+            }
+        }
+        let mut head = 0;
+        let mut found = None;
+        'search: while head < len {
+            let Some(&(b, _, _)) = nodes.get(head) else { break };
+            let Some(bucket) = self.bucket(b).copied() else { break };
+            for (s, &moving) in bucket.keys.iter().enumerate() {
+                let (m1, m2) = buckets_of(moving, n);
+                let alt = if m1 == b { m2 } else { m1 };
+                if alt == b {
+                    continue;
+                }
+                if let Some(free) = self.free_in(alt, now) {
+                    found = Some((head, s, alt, free));
+                    break 'search;
+                }
+                // A bucket enters the search once, so a chain never passes a bucket twice and every
+                // moved entry is the one the search saw there.
+                let seen = nodes.get(..len).is_some_and(|v| v.iter().any(|&(x, _, _)| x == alt));
+                if !seen && let Some(node) = nodes.get_mut(len) {
+                    *node = (alt, head, s);
+                    len += 1;
+                }
+            }
+            head += 1;
+        }
+        let Some((mut node, mut slot, mut to, mut to_slot)) = found else {
+            return Err(ReplayError::CapacityExceeded);
+        };
+        // Move along the chain back to a root bucket: each entry goes to the slot freed after it.
+        loop {
+            let Some(&(b, parent, parent_slot)) = nodes.get(node) else {
+                return Err(ReplayError::CapacityExceeded);
+            };
+            let Some(&from) = self.bucket(b) else { return Err(ReplayError::CapacityExceeded) };
+            let (k, e) = (from.keys.get(slot).copied(), from.exps.get(slot).copied());
+            let (Some(k), Some(e)) = (k, e) else { return Err(ReplayError::CapacityExceeded) };
+            self.put(to, to_slot, k, e);
+            if parent == usize::MAX {
+                // A root bucket of `key`: its slot is free now. The slot keeps counting as held.
+                self.put(b, slot, key, exp);
+                return Ok(());
+            }
+            (to, to_slot) = (b, slot);
+            (node, slot) = (parent, parent_slot);
+        }
     }
 }
 
@@ -248,47 +346,13 @@ impl ReplayGuard for MemoryReplayGuard {
             return Err(ReplayError::AlreadyExpired);
         }
         let key = self.key(namespace, id);
-        let count = self.shards.len().max(1);
-        // The shard comes from bits 40.. of the key; the map takes its bucket from the low bits and its
-        // 7-bit tag from the top ones, so the three stay independent and every shard's table is used
-        // evenly.
-        let index = usize::try_from((key >> 40) % (count as u64)).unwrap_or(0);
+        let index = usize::try_from(key & self.shard_mask).unwrap_or(0);
         let Some(shard) = self.shards.get(index) else {
             return Err(ReplayError::CapacityExceeded);
         };
-        // The shard's state is consistent between statements, so a poisoned lock is safe to reuse.
-        let mut shard = shard.lock().unwrap_or_else(PoisonError::into_inner);
-        shard.reclaim_front(now);
-        let cap = self.per_shard;
-        let queue_limit = cap.saturating_mul(2).max(1);
-        if shard.live.len() >= cap || shard.queue.len() >= queue_limit {
-            // Full (or the queue holds many stale entries): answer a live id first, then make room.
-            if let Some(&seen) = shard.live.get(&key)
-                && seen > now
-            {
-                return Err(ReplayError::Replayed);
-            }
-            if (shard.live.len() >= cap && shard.last_sweep != Some(now)) || shard.queue.len() >= queue_limit {
-                shard.sweep(now);
-            }
-            if shard.live.len() >= cap && !shard.live.contains_key(&key) {
-                return Err(ReplayError::CapacityExceeded);
-            }
-        }
-        // One probe of the map: a live id is refused, an expired one is renewed, a new one inserted.
-        match shard.live.entry(key) {
-            Entry::Occupied(mut e) => {
-                if *e.get() > now {
-                    return Err(ReplayError::Replayed);
-                }
-                e.insert(exp);
-            }
-            Entry::Vacant(e) => {
-                e.insert(exp);
-            }
-        }
-        shard.queue.push_back((exp, key));
-        Ok(())
+        // A shard's state is consistent between statements (relocation moves a live entry before its old
+        // slot is reused), so a poisoned lock is safe to reuse.
+        shard.lock().unwrap_or_else(PoisonError::into_inner).record(key, exp, now)
     }
 }
 
@@ -374,17 +438,77 @@ mod tests {
     #[test]
     fn mixed_lifetimes_are_reclaimed() {
         let g = MemoryReplayGuard::new(8);
-        // A long-lived id at the front of the queue, then short-lived ones.
+        assert!(g.capacity() >= 8);
+        // A long-lived id, then short-lived ones until the guard refuses (fail closed, nothing evicted).
         g.check_and_record(b"k", b"long", T0.saturating_add_secs(10_000), T0).unwrap();
-        for i in 0..7 {
-            g.check_and_record(b"k", format!("s{i}").as_bytes(), T0.saturating_add_secs(10), T0).unwrap();
+        let mut short = 0;
+        while g.check_and_record(b"k", format!("s{short}").as_bytes(), T0.saturating_add_secs(10), T0).is_ok() {
+            short += 1;
+            assert!(short < 1000, "a guard of capacity {} never filled", g.capacity());
         }
+        assert!(short + 1 >= 8, "refused after only {} ids", short + 1);
+        assert!(short < g.capacity());
         assert_eq!(g.check_and_record(b"k", b"x", T0.saturating_add_secs(10), T0), Err(ReplayError::CapacityExceeded));
+        for i in 0..short {
+            let id = format!("s{i}");
+            assert_eq!(
+                g.check_and_record(b"k", id.as_bytes(), T0.saturating_add_secs(10), T0),
+                Err(ReplayError::Replayed)
+            );
+        }
+        // Once the short-lived ids expire their slots are free again; the long-lived one stays.
         let t = T0.saturating_add_secs(11);
-        for i in 0..7 {
+        for i in 0..short {
             g.check_and_record(b"k", format!("t{i}").as_bytes(), t.saturating_add_secs(10), t).unwrap();
         }
         assert_eq!(g.check_and_record(b"k", b"long", t.saturating_add_secs(10), t), Err(ReplayError::Replayed));
+        assert!(g.len() <= g.capacity());
+    }
+
+    /// The guard against a reference map over a long random run with ids reused, lifetimes mixed and
+    /// time moving on: it never accepts a live id, never calls a fresh id replayed, and never refuses an
+    /// id while fewer than its requested capacity are live.
+    #[test]
+    fn matches_a_reference_model() {
+        use std::collections::HashMap;
+        for requested in [8usize, 64, 1024, 3000] {
+            let g = MemoryReplayGuard::new(requested);
+            let mut live: HashMap<u32, i64> = HashMap::new();
+            let mut rng = 0x9e37_79b9_7f4a_7c15u64 ^ requested as u64;
+            let mut next = || {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                rng
+            };
+            let mut now = 1_700_000_000i64;
+            let (mut accepted, mut refused) = (0usize, 0usize);
+            for _ in 0..requested * 40 {
+                if next() % 8 == 0 {
+                    now += (next() % 4) as i64;
+                }
+                let id = (next() % (requested as u64 * 3)) as u32;
+                let exp = now + 1 + (next() % 40) as i64;
+                live.retain(|_, e| *e > now);
+                let got =
+                    g.check_and_record(b"ns", &id.to_le_bytes(), Timestamp::from_unix(exp), Timestamp::from_unix(now));
+                match (got, live.contains_key(&id)) {
+                    (Err(ReplayError::Replayed), true) => {}
+                    (r, true) => panic!("live id {id} got {r:?}"),
+                    (Ok(()), false) => {
+                        live.insert(id, exp);
+                        accepted += 1;
+                    }
+                    (Err(ReplayError::CapacityExceeded), false) => {
+                        assert!(live.len() >= requested, "refused with {} of {requested} live", live.len());
+                        refused += 1;
+                    }
+                    (r, false) => panic!("fresh id {id} got {r:?}"),
+                }
+                assert!(live.len() <= g.capacity());
+            }
+            assert!(accepted > requested, "accepted {accepted}, refused {refused}");
+        }
     }
 
     #[test]
