@@ -190,6 +190,9 @@ struct Parsed<'a> {
     token: Option<Cow<'a, [u8]>>,
     /// `x-amz-content-sha256`; a repeat is reported where the payload hash is written.
     content_sha256: Result<Option<&'a [u8]>, Error>,
+    /// The request target before the first `?`, and after it (empty without `?`).
+    path: &'a str,
+    query: &'a str,
 }
 
 /// A validated credential `akid/date/region/service/aws4_request`, kept as the offsets of its
@@ -231,6 +234,66 @@ fn next_slash(s: &[u8], from: usize) -> Option<usize> {
     find_byte(s.get(from..)?, b'/').map(|i| from + i)
 }
 
+/// Checks a `SignedHeaders` list: at most [`MAX_SIGNED_HEADERS`] names (else `too_large`), each
+/// non-empty and made of lower-case `tchar`s, strictly increasing (so sorted and unique). Returns
+/// whether it names `host` and `x-amz-date`.
+fn check_signed_headers(list: &[u8]) -> Result<(bool, bool), Error> {
+    const MALFORMED: Error = Error::MalformedHeader("signed headers");
+    // Names made only of `a-z 0-9 -` (all of them, in practice) need no per-byte class check.
+    let simple = is_simple_header_list(list);
+    let (mut has_host, mut has_date) = (false, false);
+    let (mut prev, mut rest): (&[u8], &[u8]) = (&[], list);
+    for count in 0.. {
+        if count >= MAX_SIGNED_HEADERS {
+            return Err(Error::TooLarge);
+        }
+        let (name, tail) = match find_byte(rest, b';') {
+            Some(i) => (rest.get(..i).unwrap_or_default(), rest.get(i + 1..)),
+            None => (rest, None),
+        };
+        if name.is_empty() || !(simple || all_in(name, class::LOWER_TCHAR)) || (count > 0 && prev >= name) {
+            return Err(MALFORMED);
+        }
+        has_host |= name == b"host";
+        has_date |= name == b"x-amz-date";
+        prev = name;
+        match tail {
+            Some(t) => rest = t,
+            None => break,
+        }
+    }
+    Ok((has_host, has_date))
+}
+
+/// Whether every byte of `s` is one of `a-z 0-9 - ;`, eight bytes per step (the tail byte by byte).
+/// Such a list of header names needs no other class check. With the top bit of each byte cleared,
+/// adding `0x80 - lo` sets a byte's top bit exactly when it is `>= lo`; a byte equal to `c` is a zero
+/// byte of `w ^ c..c`, found exactly by `!(((z & 0x7f..7f) + 0x7f..7f) | z) & 0x80..80`.
+fn is_simple_header_list(s: &[u8]) -> bool {
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = ONES * 0x7f;
+    const fn ge(x: u64, lo: u64) -> u64 {
+        x + ONES * (0x80 - lo)
+    }
+    const fn eq(w: u64, c: u64) -> u64 {
+        let z = w ^ (ONES * c);
+        !(((z & LOW7) + LOW7) | z) & HI
+    }
+    let mut words = s.chunks_exact(8);
+    let mut bad = 0u64;
+    for word in &mut words {
+        let w = u64::from_le_bytes(<[u8; 8]>::try_from(word).unwrap_or([0; 8]));
+        let x = w & LOW7;
+        let lower = ge(x, 0x61) & !ge(x, 0x7b);
+        let digit = ge(x, 0x30) & !ge(x, 0x3a);
+        let good = ((lower | digit) & !w & HI) | eq(w, 0x2d) | eq(w, 0x3b);
+        bad |= !good & HI;
+    }
+    bad == 0
+        && words.remainder().iter().all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b';')
+}
+
 /// The bytes of a text that may have been decoded.
 fn bytes(s: Cow<'_, str>) -> Cow<'_, [u8]> {
     match s {
@@ -239,12 +302,38 @@ fn bytes(s: Cow<'_, str>) -> Cow<'_, [u8]> {
     }
 }
 
+/// The signature of the header form: decoded already by the layout fast path, or the text to decode.
+enum SignatureField<'a> {
+    Decoded([u8; 32]),
+    Text(Cow<'a, [u8]>),
+}
+
+/// `Credential`, `SignedHeaders` and decoded `Signature` of an `Authorization` value laid out as SDKs
+/// send it: `AWS4-HMAC-SHA256 Credential=<c>, SignedHeaders=<s>, Signature=<64 lowercase hex digits>`
+/// (each comma followed by one space or none, no space before a comma). `None` for any other layout,
+/// which [`parse_authorization`] then reads. Whenever this answers, [`parse_authorization`] answers the
+/// same values (a property test checks it).
+fn parse_authorization_fast(auth: &str) -> Option<(&str, &str, [u8; 32])> {
+    /// What follows a comma: one optional space, then `key`.
+    fn after_comma<'s>(s: &'s str, key: &str) -> Option<&'s str> {
+        s.strip_prefix(' ').unwrap_or(s).strip_prefix(key)
+    }
+    let rest = auth.strip_prefix("AWS4-HMAC-SHA256 Credential=")?;
+    let (credential, rest) = bsplit_once(rest, b',')?;
+    let (signed_headers, rest) = bsplit_once(after_comma(rest, "SignedHeaders=")?, b',')?;
+    let signature = hex_lower_exact::<32>(after_comma(rest, "Signature=")?.as_bytes()).ok()?;
+    // The general parser trims spaces before a comma: leave such values to it.
+    if credential.ends_with(' ') || signed_headers.ends_with(' ') {
+        return None;
+    }
+    Some((credential, signed_headers, signature))
+}
+
 /// `Credential`, `SignedHeaders` and `Signature` of an `Authorization: AWS4-HMAC-SHA256 …` value, in one
-/// pass: the value must be UTF-8, each comma-separated part (spaces around it trimmed) one `key=value`
-/// with one of those three keys, each key exactly once.
-fn parse_authorization(auth: &[u8]) -> Result<(&str, &str, &str), Error> {
+/// pass: each comma-separated part (spaces around it trimmed) one `key=value` with one of those three
+/// keys, each key exactly once.
+fn parse_authorization(auth: &str) -> Result<(&str, &str, &str), Error> {
     const MALFORMED: Error = Error::MalformedHeader("authorization");
-    let auth = core::str::from_utf8(auth).map_err(|_| MALFORMED)?;
     let rest = auth.strip_prefix(ALGORITHM).ok_or(Error::Unsupported("unsupported_algorithm"))?;
     let b = rest.as_bytes();
     if b.first() != Some(&b' ') {
@@ -565,7 +654,7 @@ impl SigV4Verifier {
         }
         let h = AmzHeaders::scan(req.headers());
         let auth = h.get(AmzHeaders::AUTHORIZATION)?;
-        let q = req.query().unwrap_or("");
+        let (path, q) = bsplit_once(target, b'?').unwrap_or((target, ""));
         let mut qp = QueryParams::default();
         for (name, value) in bsplit(q, b'&').filter(|s| !s.is_empty()).map(split_pair) {
             qp.take(name, value)?;
@@ -575,12 +664,19 @@ impl SigV4Verifier {
             return Err(Error::InvalidRequest);
         }
         let (credential, signed_headers, signature, amz_date, expires, token) = if let Some(auth) = auth {
-            let (c, s, sig) = parse_authorization(auth)?;
+            let auth = core::str::from_utf8(auth).map_err(|_| Error::MalformedHeader("authorization"))?;
+            let (c, s, sig) = match parse_authorization_fast(auth) {
+                Some((c, s, sig)) => (c, s, SignatureField::Decoded(sig)),
+                None => {
+                    let (c, s, sig) = parse_authorization(auth)?;
+                    (c, s, SignatureField::Text(Cow::Borrowed(sig.as_bytes())))
+                }
+            };
             let amz_date = h.get(AmzHeaders::DATE)?.ok_or(Error::MissingHeader("x-amz-date"))?;
             (
                 Cow::Borrowed(c),
                 Cow::Borrowed(s),
-                Cow::Borrowed(sig.as_bytes()),
+                sig,
                 Cow::Borrowed(amz_date),
                 None,
                 h.get(AmzHeaders::TOKEN)?.map(Cow::Borrowed),
@@ -599,7 +695,7 @@ impl SigV4Verifier {
             (
                 qp.credential.ok_or(Error::MissingHeader("X-Amz-Credential"))?,
                 qp.signed_headers.ok_or(Error::MissingHeader("X-Amz-SignedHeaders"))?,
-                bytes(qp.signature.ok_or(Error::MissingHeader("X-Amz-Signature"))?),
+                SignatureField::Text(bytes(qp.signature.ok_or(Error::MissingHeader("X-Amz-Signature"))?)),
                 bytes(qp.date.ok_or(Error::MissingHeader("X-Amz-Date"))?),
                 Some(exp),
                 token,
@@ -607,33 +703,31 @@ impl SigV4Verifier {
         } else {
             return Err(Error::MissingCredentials);
         };
-        let signature = hex_lower_exact::<32>(&signature)?;
+        let signature = match signature {
+            SignatureField::Decoded(sig) => sig,
+            SignatureField::Text(text) => hex_lower_exact::<32>(&text)?,
+        };
         let date = parse_amz_date(&amz_date)?;
         // Signed headers: lowercase, strictly sorted, unique, including host (and x-amz-date for the
         // header form).
-        let mut prev: Option<&str> = None;
-        let (mut has_host, mut has_date) = (false, false);
-        let mut count = 0usize;
-        for name in bsplit(&signed_headers, b';') {
-            count += 1;
-            if count > MAX_SIGNED_HEADERS {
-                return Err(Error::TooLarge);
-            }
-            if name.is_empty() || !all_in(name.as_bytes(), class::LOWER_TCHAR) {
-                return Err(Error::MalformedHeader("signed headers"));
-            }
-            if prev.is_some_and(|p| p >= name) {
-                return Err(Error::MalformedHeader("signed headers"));
-            }
-            prev = Some(name);
-            has_host |= name == "host";
-            has_date |= name == "x-amz-date";
-        }
+        let (has_host, has_date) = check_signed_headers(signed_headers.as_bytes())?;
         if !has_host || (!presigned && !has_date) {
             return Err(Error::MalformedHeader("signed headers"));
         }
         let content_sha256 = h.get(AmzHeaders::CONTENT_SHA256);
-        Ok(Parsed { credential, signed_headers, signature, amz_date, date, expires, presigned, token, content_sha256 })
+        Ok(Parsed {
+            credential,
+            signed_headers,
+            signature,
+            amz_date,
+            date,
+            expires,
+            presigned,
+            token,
+            content_sha256,
+            path,
+            query: q,
+        })
     }
 
     fn effective_mode(&self, service: &str) -> UriMode {
@@ -655,10 +749,7 @@ impl SigV4Verifier {
     ) -> Result<(), Error> {
         out.put(req.method().as_bytes());
         out.byte(b'\n');
-        let (path, query) = match bsplit_once(req.target(), b'?') {
-            Some((p, q)) => (p, q),
-            None => (req.target(), ""),
-        };
+        let (path, query) = (p.path, p.query);
         let path = if path.is_empty() { "/" } else { path };
         match self.effective_mode(service) {
             UriMode::S3 => encode_once(path.as_bytes(), true, out)?,
@@ -775,12 +866,13 @@ struct HashingSink {
     ctx: digest::Context,
     stage: [u8; HASH_STAGE_LEN],
     staged: usize,
-    total: usize,
+    /// Bytes already passed to `ctx`.
+    flushed: usize,
 }
 
 impl HashingSink {
     fn new() -> Self {
-        Self { ctx: digest::Context::new(&digest::SHA256), stage: [0; HASH_STAGE_LEN], staged: 0, total: 0 }
+        Self { ctx: digest::Context::new(&digest::SHA256), stage: [0; HASH_STAGE_LEN], staged: 0, flushed: 0 }
     }
 
     fn finish(mut self) -> digest::Digest {
@@ -789,35 +881,45 @@ impl HashingSink {
     }
 }
 
-impl Sink for HashingSink {
-    fn put(&mut self, bytes: &[u8]) {
-        self.total = self.total.saturating_add(bytes.len());
-        let end = self.staged + bytes.len();
-        if let Some(dst) = self.stage.get_mut(self.staged..end) {
-            dst.copy_from_slice(bytes);
-            self.staged = end;
-            return;
-        }
+impl HashingSink {
+    /// Passes the staged bytes and then `bytes` (when they do not fit the stage) to the hash.
+    #[inline(never)]
+    fn flush_and_put(&mut self, bytes: &[u8]) {
         self.ctx.update(self.stage.get(..self.staged).unwrap_or_default());
+        self.flushed = self.flushed.saturating_add(self.staged);
         self.staged = 0;
         if let Some(dst) = self.stage.get_mut(..bytes.len()) {
             dst.copy_from_slice(bytes);
             self.staged = bytes.len();
         } else {
             self.ctx.update(bytes);
+            self.flushed = self.flushed.saturating_add(bytes.len());
         }
     }
+}
+
+impl Sink for HashingSink {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        let end = self.staged + bytes.len();
+        if let Some(dst) = self.stage.get_mut(self.staged..end) {
+            dst.copy_from_slice(bytes);
+            self.staged = end;
+        } else {
+            self.flush_and_put(bytes);
+        }
+    }
+    #[inline]
     fn byte(&mut self, b: u8) {
         if let Some(slot) = self.stage.get_mut(self.staged) {
             *slot = b;
             self.staged += 1;
-            self.total = self.total.saturating_add(1);
         } else {
-            self.put(&[b]);
+            self.flush_and_put(&[b]);
         }
     }
     fn written(&self) -> usize {
-        self.total
+        self.flushed.saturating_add(self.staged)
     }
 }
 
@@ -1695,6 +1797,68 @@ mod tests {
                 }
                 let other_lower = other.to_ascii_lowercase();
                 prop_assert_eq!(super::super::name_is(&name, &other_lower), name.eq_ignore_ascii_case(&other_lower));
+            }
+
+            /// Whenever the layout fast path reads an `Authorization` value, the general parser reads the
+            /// same values from it.
+            #[test]
+            fn authorization_fast_path_matches_general(
+                parts in (0usize..3).prop_flat_map(|_| {
+                    let sep = prop_oneof![4 => prop::sample::select(vec![",", ", "]), 1 => prop::sample::select(vec!["", " ", "  ", " ,", ",  ", " , "])];
+                    let value = prop_oneof![
+                        4 => prop::sample::select(vec!["AKID/20150830/us-east-1/service/aws4_request", "host;x-amz-date"]),
+                        4 => Just("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
+                        2 => prop::sample::select(vec!["a b", " x", "x ", "", "=", "a,b", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeF"]),
+                    ];
+                    let key = |want: &'static str| prop_oneof![
+                        6 => Just(want),
+                        1 => prop::sample::select(vec!["Credential=", "SignedHeaders=", "Signature=", "Signature", "Other=", "credential=", ""]),
+                    ];
+                    (
+                        (sep.clone(), key("Credential="), value.clone()),
+                        (sep.clone(), key("SignedHeaders="), value.clone()),
+                        (sep.clone(), key("Signature="), value.clone()),
+                        prop::option::weighted(0.2, (sep, key("Other="), value)),
+                    )
+                }).prop_map(|(a, b, c, d)| {
+                    let mut v = vec![a, b, c];
+                    v.extend(d);
+                    v
+                }),
+                prefix in prop::sample::select(vec!["AWS4-HMAC-SHA256 ", "AWS4-HMAC-SHA256 ", "AWS4-HMAC-SHA256", "AWS4-HMAC-SHA256  ", "AWS4-HMAC-SHA1 "]),
+            ) {
+                let mut auth = prefix.to_owned();
+                for (i, (sep, key, value)) in parts.iter().enumerate() {
+                    if i > 0 {
+                        auth.push_str(sep);
+                    }
+                    auth.push_str(key);
+                    auth.push_str(value);
+                }
+                if let Some((c, s, sig)) = super::super::parse_authorization_fast(&auth) {
+                    let (gc, gs, gsig) = super::super::parse_authorization(&auth).unwrap();
+                    prop_assert_eq!((c, s), (gc, gs));
+                    prop_assert_eq!(Ok(sig), crate::util::hex_lower_exact::<32>(gsig.as_bytes()));
+                }
+            }
+
+            /// The fast path reads what SDKs send.
+            #[test]
+            fn authorization_fast_path_reads_sdk_layout(space in any::<bool>(), sig in prop::collection::vec(any::<u8>(), 32)) {
+                let hex: String = sig.iter().map(|b| format!("{b:02x}")).collect();
+                let sep = if space { ", " } else { "," };
+                let auth = format!("AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/iam/aws4_request{sep}SignedHeaders=host;x-amz-date{sep}Signature={hex}");
+                let (c, s, got) = super::super::parse_authorization_fast(&auth).unwrap();
+                prop_assert_eq!((c, s, &got[..]), ("AKID/20150830/us-east-1/iam/aws4_request", "host;x-amz-date", &sig[..]));
+            }
+
+            /// The word-at-a-time alphabet check agrees with a byte-at-a-time one.
+            #[test]
+            fn simple_header_list_matches_bytes(
+                v in prop::collection::vec(prop_oneof![6 => prop::sample::select(b"az09-;`{/:,<AZ_\x80\xad\xbb\xe1\x00".to_vec()), 1 => any::<u8>()], 0..40),
+            ) {
+                let want = v.iter().all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b';');
+                prop_assert_eq!(super::super::is_simple_header_list(&v), want);
             }
 
             /// The date parser agrees with a straightforward one on near-valid dates.
