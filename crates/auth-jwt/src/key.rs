@@ -1,4 +1,4 @@
-//! Verification keys: JWK (RFC 7517/7518/8037), JWK Sets, PEM SPKI public keys, PEM certificates and
+//! Verification keys: JWK (RFC 7517/7518/8037), JWK Sets, PEM SPKI and PKCS#1 public keys, PEM certificates and
 //! raw HMAC secrets, each parsed once into a [`Key`] bound to the algorithms it may serve.
 
 use crate::alg::{Algorithm, AlgorithmSet};
@@ -316,8 +316,9 @@ impl Key {
         Ok(Self { kid: None, algs, material: Material::Ed25519(key), thumbprint: Some(sha256_b64(thumb.as_bytes())) })
     }
 
-    /// Parses a PEM `PUBLIC KEY` (SPKI) or `CERTIFICATE` (its subject public key is used; the
-    /// certificate itself is not validated — chain, validity and usage are the caller's concern).
+    /// Parses a PEM `PUBLIC KEY` (SPKI), `RSA PUBLIC KEY` (PKCS#1 `RSAPublicKey`, RFC 8017 §A.1.1) or
+    /// `CERTIFICATE` (its subject public key is used; the certificate itself is not validated — chain,
+    /// validity and usage are the caller's concern). Only the first PEM block is read.
     ///
     /// `alg` narrows the key to one algorithm; without it an RSA key serves RS*/PS*, an EC key its
     /// curve's ES algorithm, an Ed25519 key EdDSA.
@@ -332,6 +333,7 @@ impl Key {
         let (_, parsed) = x509_parser::pem::parse_x509_pem(pem).map_err(|_| malformed())?;
         match parsed.label.as_str() {
             "PUBLIC KEY" => Self::from_spki_der(&parsed.contents, alg),
+            "RSA PUBLIC KEY" => Self::from_pkcs1_der(&parsed.contents, alg),
             "CERTIFICATE" => {
                 let (_, cert) = x509_parser::parse_x509_certificate(&parsed.contents).map_err(|_| malformed())?;
                 Self::from_spki(cert.public_key(), alg)
@@ -353,23 +355,29 @@ impl Key {
         Self::from_spki(&spki, alg)
     }
 
+    /// Parses a DER PKCS#1 `RSAPublicKey` (RFC 8017 §A.1.1: a SEQUENCE of the modulus and the public
+    /// exponent), the content of a PEM `RSA PUBLIC KEY`. See [`Key::from_pem`].
+    ///
+    /// # Errors
+    /// As [`Key::from_pem`]; anything but exactly one SEQUENCE of exactly two positive, minimally
+    /// encoded INTEGERs is [`KeyProblem::Malformed`].
+    pub fn from_pkcs1_der(der: &[u8], alg: Option<Algorithm>) -> Result<Self, Error> {
+        let (n, e) = pkcs1_components(der)?;
+        Self::rsa(n, e, narrow_to(alg, AlgorithmSet::RSA)?)
+    }
+
     fn from_spki(spki: &x509_parser::x509::SubjectPublicKeyInfo<'_>, alg: Option<Algorithm>) -> Result<Self, Error> {
         use x509_parser::oid_registry::{
             OID_EC_P256, OID_KEY_TYPE_EC_PUBLIC_KEY, OID_NIST_EC_P384, OID_NIST_EC_P521, OID_PKCS1_RSAENCRYPTION,
             OID_SIG_ED25519,
         };
-        let narrow = |family: AlgorithmSet| -> Result<AlgorithmSet, Error> {
-            match alg {
-                None => Ok(family),
-                Some(a) if family.contains(a) => Ok(AlgorithmSet::only(a)),
-                Some(_) => Err(KeyProblem::AlgorithmMismatch.into()),
-            }
-        };
+        let narrow = |family: AlgorithmSet| narrow_to(alg, family);
         let oid = &spki.algorithm.algorithm;
         let bits = spki.subject_public_key.data.as_ref();
         if *oid == OID_PKCS1_RSAENCRYPTION {
-            let Ok(x509_parser::public_key::PublicKey::RSA(rsa)) = spki.parsed() else { return Err(malformed()) };
-            Self::rsa(der_uint(rsa.modulus)?, der_uint(rsa.exponent)?, narrow(AlgorithmSet::RSA)?)
+            // The key bits are a PKCS#1 RSAPublicKey, read as strictly as a PEM `RSA PUBLIC KEY`.
+            let (n, e) = pkcs1_components(bits)?;
+            Self::rsa(n, e, narrow(AlgorithmSet::RSA)?)
         } else if *oid == OID_KEY_TYPE_EC_PUBLIC_KEY {
             let curve = spki.algorithm.parameters.as_ref().and_then(|p| p.as_oid().ok()).ok_or_else(malformed)?;
             let alg_for_curve = if curve == OID_EC_P256 {
@@ -534,6 +542,30 @@ fn jwk_uint(b: &[u8]) -> Result<&[u8], Error> {
         [] => Err(malformed()),
         [0, _, ..] => Err(KeyProblem::NonMinimalInteger.into()),
         _ => Ok(b),
+    }
+}
+
+/// The algorithms a key of `family` serves when the caller asks for `alg` (all of them for `None`).
+fn narrow_to(alg: Option<Algorithm>, family: AlgorithmSet) -> Result<AlgorithmSet, Error> {
+    match alg {
+        None => Ok(family),
+        Some(a) if family.contains(a) => Ok(AlgorithmSet::only(a)),
+        Some(_) => Err(KeyProblem::AlgorithmMismatch.into()),
+    }
+}
+
+/// The modulus and public exponent magnitudes of a DER PKCS#1 `RSAPublicKey`: exactly one SEQUENCE
+/// holding exactly two INTEGERs, each positive and minimally encoded (DER), and nothing after it.
+fn pkcs1_components(der: &[u8]) -> Result<(&[u8], &[u8]), Error> {
+    use x509_parser::der_parser::ber::BerObjectContent;
+    let (rest, seq) = x509_parser::der_parser::der::parse_der_sequence(der).map_err(|_| malformed())?;
+    let items = seq.as_sequence().map_err(|_| malformed())?;
+    match (rest, items.as_slice()) {
+        ([], [n, e]) => match (&n.content, &e.content) {
+            (BerObjectContent::Integer(n), BerObjectContent::Integer(e)) => Ok((der_uint(n)?, der_uint(e)?)),
+            _ => Err(malformed()),
+        },
+        _ => Err(malformed()),
     }
 }
 
@@ -907,6 +939,67 @@ mod tests {
             der[last] ^= 1;
             assert_eq!(Key::from_spki_der(&der, None).unwrap_err(), invalid, "{crv} SPKI off-curve");
         }
+    }
+
+    #[test]
+    fn pkcs1_rsa_public_key_pem() {
+        use auth_testkit::Seed;
+        use auth_testkit::jwt::{Alg, SigningKey, encode_raw};
+        use x509_parser::prelude::FromDer;
+        let pem_of = |label: &str, der: &[u8]| {
+            let b64 = <base64ct::Base64 as base64ct::Encoding>::encode_string(der);
+            let lines: Vec<&str> = b64.as_bytes().chunks(64).map(|c| core::str::from_utf8(c).unwrap()).collect();
+            format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", lines.join("\n"))
+        };
+        let k = SigningKey::new(Alg::RS256, Seed::new(3));
+        // The testkit's SPKI (rcgen) wraps the PKCS#1 RSAPublicKey in its BIT STRING.
+        let (_, spki_pem) = x509_parser::pem::parse_x509_pem(k.spki_pem().unwrap().as_bytes()).unwrap();
+        let (_, spki) = x509_parser::x509::SubjectPublicKeyInfo::from_der(&spki_pem.contents).unwrap();
+        let pkcs1 = spki.subject_public_key.data.to_vec();
+        let key = Key::from_pem(pem_of("RSA PUBLIC KEY", &pkcs1).as_bytes(), None).unwrap();
+        assert_eq!(key.key_type(), KeyType::Rsa);
+        assert_eq!(key.algorithms(), AlgorithmSet::RSA);
+        // The same key as through its JWK: same thumbprint, and it verifies what the testkit signs.
+        let from_jwk = Key::from_jwk(k.bare_jwk().to_string().as_bytes()).unwrap();
+        assert_eq!(key.thumbprint(), from_jwk.thumbprint());
+        let token = encode_raw(br#"{"alg":"RS256"}"#, b"{}", &k);
+        let (input, sig) = token.rsplit_once('.').unwrap();
+        let sig = b64::decode_vec(sig.as_bytes()).unwrap();
+        assert!(key.verify_signature(Algorithm::RS256, input.as_bytes(), &sig).is_ok());
+        // `alg` narrows as for SPKI.
+        let rs = Key::from_pem(pem_of("RSA PUBLIC KEY", &pkcs1).as_bytes(), Some(Algorithm::PS256)).unwrap();
+        assert_eq!(rs.algorithms(), AlgorithmSet::only(Algorithm::PS256));
+        assert_eq!(
+            Key::from_pem(pem_of("RSA PUBLIC KEY", &pkcs1).as_bytes(), Some(Algorithm::ES256)).unwrap_err(),
+            Error::InvalidKey(KeyProblem::AlgorithmMismatch)
+        );
+        // Strict DER: an SPKI under the PKCS#1 label, a third INTEGER inside the SEQUENCE, bytes after
+        // it, and a negative modulus are all malformed.
+        let malformed = Error::InvalidKey(KeyProblem::Malformed);
+        assert_eq!(
+            Key::from_pem(pem_of("RSA PUBLIC KEY", &spki_pem.contents).as_bytes(), None).unwrap_err(),
+            malformed
+        );
+        let seq = |content: &[u8]| {
+            let mut d = vec![0x30, 0x82];
+            d.extend_from_slice(&u16::try_from(content.len()).unwrap().to_be_bytes());
+            d.extend_from_slice(content);
+            d
+        };
+        let (hdr, content) = (&pkcs1[..4], &pkcs1[4..]);
+        assert_eq!(hdr, &seq(content)[..4], "RSA-2048 RSAPublicKey has a two-octet length");
+        let mut three = content.to_vec();
+        three.extend_from_slice(&[0x02, 0x01, 0x03]);
+        assert_eq!(Key::from_pkcs1_der(&seq(&three), None).unwrap_err(), malformed);
+        let mut trailing = pkcs1.clone();
+        trailing.push(0);
+        assert_eq!(Key::from_pkcs1_der(&trailing, None).unwrap_err(), malformed);
+        // Modulus INTEGER: tag, 0x82 LL, then a sign octet 00 in front of the top-bit-set value.
+        assert_eq!(&content[..5], &[0x02, 0x82, 0x01, 0x01, 0x00]);
+        let mut negative = vec![0x02, 0x82, 0x01, 0x00];
+        negative.extend_from_slice(&content[5..]);
+        assert_eq!(Key::from_pkcs1_der(&seq(&negative), None).unwrap_err(), malformed);
+        assert!(Key::from_pkcs1_der(&pkcs1, None).is_ok());
     }
 
     #[test]
