@@ -19,7 +19,7 @@ pub struct VerifyArgs {
     /// A JWK Set (`{"keys": [...]}`).
     #[arg(long, value_name = "FILE")]
     pub jwks: Option<String>,
-    /// A PEM SPKI public key, a PEM certificate, or one JWK as JSON.
+    /// A PEM public key (SPKI `PUBLIC KEY`, or PKCS#1 `RSA PUBLIC KEY`), a PEM certificate, or one JWK as JSON.
     #[arg(long, value_name = "FILE")]
     pub key: Option<String>,
     /// An HMAC secret: the file's bytes, one trailing newline ignored.
