@@ -193,6 +193,26 @@ struct Parsed<'a> {
     /// The request target before the first `?`, and after it (empty without `?`).
     path: &'a str,
     query: &'a str,
+    query_index: QueryIndex,
+}
+
+impl Parsed<'_> {
+    fn new() -> Self {
+        Self {
+            credential: Cow::Borrowed(""),
+            signed_headers: Cow::Borrowed(""),
+            signature: [0; 32],
+            amz_date: Cow::Borrowed(&[]),
+            date: Timestamp::from_unix(0),
+            expires: None,
+            presigned: false,
+            token: None,
+            content_sha256: Ok(None),
+            path: "",
+            query: "",
+            query_index: QueryIndex::new(),
+        }
+    }
 }
 
 /// A validated credential `akid/date/region/service/aws4_request`, kept as the offsets of its
@@ -251,7 +271,7 @@ fn check_signed_headers(list: &[u8]) -> Result<(bool, bool), Error> {
             Some(i) => (rest.get(..i).unwrap_or_default(), rest.get(i + 1..)),
             None => (rest, None),
         };
-        if name.is_empty() || !(simple || all_in(name, class::LOWER_TCHAR)) || (count > 0 && prev >= name) {
+        if name.is_empty() || !(simple || all_in(name, class::LOWER_TCHAR)) || (count > 0 && !bytes_lt(prev, name)) {
             return Err(MALFORMED);
         }
         has_host |= name == b"host";
@@ -263,6 +283,23 @@ fn check_signed_headers(list: &[u8]) -> Result<(bool, bool), Error> {
         }
     }
     Ok((has_host, has_date))
+}
+
+/// `a < b` in byte order, without a call to `memcmp` (names differ early, and are short).
+#[inline(always)]
+fn bytes_lt(a: &[u8], b: &[u8]) -> bool {
+    bytes_cmp(a, b).is_lt()
+}
+
+/// Byte order of `a` and `b`, comparing byte by byte (inputs here are short and differ early).
+#[inline(always)]
+fn bytes_cmp(a: &[u8], b: &[u8]) -> core::cmp::Ordering {
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            return x.cmp(y);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 /// Whether every byte of `s` is one of `a-z 0-9 - ;`, eight bytes per step (the tail byte by byte).
@@ -509,23 +546,16 @@ impl SigV4Verifier {
     /// `digest_mismatch`, `bad_signature`, `stale_timestamp`, `future_timestamp`, `expired`,
     /// `bad_session_token`.
     pub fn verify<'a>(&self, req: &RequestView<'a>, now: Timestamp) -> Result<SigV4Verified<'a>, Error> {
-        let p = self.parse(req)?;
+        let mut p = Parsed::new();
+        self.parse(req, &mut p)?;
         let sc = split_credential(&p.credential)?;
         let cred = self.credential(sc.access_key_id())?;
         self.check_scope(&p, &sc)?;
         let mut creq = HashingSink::new();
         self.canonical_request(req, &p, sc.service(), &mut creq)?;
         let creq_hash = creq.finish();
-        // The string to sign, gathered on the stack so it reaches the HMAC in one update.
-        let mut sts = StringToSign::new();
-        for part in [ALGORITHM.as_bytes(), b"\n", &p.amz_date, b"\n", sc.scope().as_bytes(), b"\n"] {
-            sts.put(part);
-        }
-        let mut hex = [0u8; 64];
-        sts.put(hex_encode(creq_hash.as_ref(), &mut hex));
-        let mut ctx = self.signing_context(sc.access_key_id(), cred, sc.date(), sc.region(), sc.service())?;
-        sts.feed(&mut ctx);
-        if !auth_core::ct_eq(ctx.sign().as_ref(), &p.signature) {
+        let tag = self.sign_string_to_sign(&sc, cred, &p.amz_date, creq_hash.as_ref())?;
+        if !auth_core::ct_eq(tag.as_ref(), &p.signature) {
             return Err(Error::BadSignature);
         }
         // Only after the signature: time, expiry and session token.
@@ -567,7 +597,8 @@ impl SigV4Verifier {
     /// # Errors
     /// The parsing and canonicalization errors of [`SigV4Verifier::verify`].
     pub fn explain(&self, req: &RequestView<'_>) -> Result<SigV4Explained, Error> {
-        let p = self.parse(req)?;
+        let mut p = Parsed::new();
+        self.parse(req, &mut p)?;
         let sc = split_credential(&p.credential)?;
         let mut creq = Vec::with_capacity(512);
         self.canonical_request(req, &p, sc.service(), &mut creq)?;
@@ -599,22 +630,27 @@ impl SigV4Verifier {
         Ok(())
     }
 
-    /// An HMAC context under the signing key of the scope, from the cache when it holds the key (the
-    /// context is started from the cached key directly, without copying the key first).
-    fn signing_context(
+    /// The HMAC of the string to sign under the signing key of the scope. From the cache when it holds
+    /// the key: the context is started from the cached key directly (the lock is held only for that),
+    /// and signed here, so only the small tag is returned.
+    fn sign_string_to_sign(
         &self,
-        akid: &str,
+        sc: &Scope<'_>,
         cred: &Credential,
-        date: &[u8],
-        region: &str,
-        service: &str,
-    ) -> Result<hmac::Context, Error> {
+        amz_date: &[u8],
+        creq_hash: &[u8],
+    ) -> Result<hmac::Tag, Error> {
+        let (akid, date, region, service) = (sc.access_key_id(), sc.date(), sc.region(), sc.service());
+        let scope = sc.scope().as_bytes();
         let date_bytes: [u8; 8] = date.try_into().map_err(|_| Error::ScopeMismatch)?;
         let cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(e) = cache.0.iter().find(|e| {
             e.date == date_bytes && &*e.access_key_id == akid && &*e.region == region && &*e.service == service
         }) {
-            return Ok(hmac::Context::with_key(&e.key));
+            let mut ctx = hmac::Context::with_key(&e.key);
+            drop(cache);
+            feed_string_to_sign(&mut ctx, amz_date, scope, creq_hash);
+            return Ok(ctx.sign());
         }
         drop(cache);
         let step = |key: &[u8], data: &[u8]| hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), data);
@@ -638,10 +674,15 @@ impl SigV4Verifier {
             *slot = entry;
             *next = (*next + 1) % SIGNING_KEY_CACHE_SIZE;
         }
-        Ok(hmac::Context::with_key(&key))
+        let mut ctx = hmac::Context::with_key(&key);
+        feed_string_to_sign(&mut ctx, amz_date, scope, creq_hash);
+        Ok(ctx.sign())
     }
 
-    fn parse<'a>(&self, req: &RequestView<'a>) -> Result<Parsed<'a>, Error> {
+    /// Reads and checks the request's SigV4 fields into `p` (built with [`Parsed::new`] in the caller's
+    /// frame, so the large result is written in place rather than moved).
+    #[inline(always)]
+    fn parse<'a>(&self, req: &RequestView<'a>, p: &mut Parsed<'a>) -> Result<(), Error> {
         let target = req.target();
         if target.len() > MAX_TARGET_LEN {
             return Err(Error::TooLarge);
@@ -656,9 +697,7 @@ impl SigV4Verifier {
         let auth = h.get(AmzHeaders::AUTHORIZATION)?;
         let (path, q) = bsplit_once(target, b'?').unwrap_or((target, ""));
         let mut qp = QueryParams::default();
-        for (name, value) in bsplit(q, b'&').filter(|s| !s.is_empty()).map(split_pair) {
-            qp.take(name, value)?;
-        }
+        p.query_index.scan(q, |name, value| qp.take(name, value))?;
         let presigned = qp.signature.is_some();
         if presigned && auth.is_some() {
             return Err(Error::InvalidRequest);
@@ -715,19 +754,18 @@ impl SigV4Verifier {
             return Err(Error::MalformedHeader("signed headers"));
         }
         let content_sha256 = h.get(AmzHeaders::CONTENT_SHA256);
-        Ok(Parsed {
-            credential,
-            signed_headers,
-            signature,
-            amz_date,
-            date,
-            expires,
-            presigned,
-            token,
-            content_sha256,
-            path,
-            query: q,
-        })
+        p.credential = credential;
+        p.signed_headers = signed_headers;
+        p.signature = signature;
+        p.amz_date = amz_date;
+        p.date = date;
+        p.expires = expires;
+        p.presigned = presigned;
+        p.token = token;
+        p.content_sha256 = content_sha256;
+        p.path = path;
+        p.query = q;
+        Ok(())
     }
 
     fn effective_mode(&self, service: &str) -> UriMode {
@@ -759,7 +797,7 @@ impl SigV4Verifier {
         }
         out.byte(b'\n');
         let skip = Skip { signature: p.presigned, token: p.presigned && !self.token_in_canonical_query };
-        if !canonical_query_sorted_in_place(query, skip, out)? {
+        if !p.query_index.write_sorted(query, skip, out) {
             canonical_query(query, skip, out)?;
         }
         out.byte(b'\n');
@@ -926,35 +964,34 @@ impl Sink for HashingSink {
 /// Room for a string to sign with a credential scope of up to 128 bytes; longer ones are streamed.
 const STRING_TO_SIGN_BUF_LEN: usize = 256;
 
-/// The string to sign on the stack; the parts go to the HMAC one by one only when they do not fit.
-struct StringToSign<'a> {
-    buf: [u8; STRING_TO_SIGN_BUF_LEN],
-    len: usize,
-    parts: [&'a [u8]; 7],
-    count: usize,
-}
-
-impl<'a> StringToSign<'a> {
-    fn new() -> Self {
-        Self { buf: [0; STRING_TO_SIGN_BUF_LEN], len: 0, parts: [&[]; 7], count: 0 }
+/// Feeds the string to sign, `AWS4-HMAC-SHA256\n<amz_date>\n<scope>\n<hex of the canonical-request
+/// hash>`, to `ctx`: laid out in one stack buffer (the hash hex-encoded in place) and passed in one
+/// update when it fits, else part by part.
+fn feed_string_to_sign(ctx: &mut hmac::Context, amz_date: &[u8], scope: &[u8], creq_hash: &[u8]) {
+    const HEAD: &[u8] = b"AWS4-HMAC-SHA256\n";
+    fn fill<'b>(dst: &'b mut [u8], src: &[u8]) -> Option<&'b mut [u8]> {
+        let (head, rest) = dst.split_at_mut_checked(src.len())?;
+        head.copy_from_slice(src);
+        Some(rest)
     }
-
-    fn put(&mut self, part: &'a [u8]) {
-        if let Some(slot) = self.parts.get_mut(self.count) {
-            *slot = part;
-            self.count += 1;
-        }
-        let end = self.len.saturating_add(part.len());
-        if let Some(dst) = self.buf.get_mut(self.len..end) {
-            dst.copy_from_slice(part);
-        }
-        self.len = end;
-    }
-
-    fn feed(&self, ctx: &mut hmac::Context) {
-        match self.buf.get(..self.len) {
-            Some(all) => ctx.update(all),
-            None => self.parts.iter().take(self.count).for_each(|p| ctx.update(p)),
+    let mut buf = [0u8; STRING_TO_SIGN_BUF_LEN];
+    let len = HEAD.len() + amz_date.len() + scope.len() + 2 + 2 * creq_hash.len();
+    let laid_out = (|| {
+        let rest = fill(&mut buf, HEAD)?;
+        let rest = fill(rest, amz_date)?;
+        let rest = fill(rest, b"\n")?;
+        let rest = fill(rest, scope)?;
+        let rest = fill(rest, b"\n")?;
+        let hex = rest.get_mut(..2 * creq_hash.len())?;
+        hex_encode(creq_hash, hex);
+        Some(())
+    })();
+    match (laid_out, buf.get(..len)) {
+        (Some(()), Some(all)) => ctx.update(all),
+        _ => {
+            let mut hex = [0u8; 64];
+            let hex = hex_encode(creq_hash, &mut hex);
+            [HEAD, amz_date, b"\n", scope, b"\n", hex].iter().for_each(|part| ctx.update(part));
         }
     }
 }
@@ -1001,63 +1038,133 @@ fn canonical_query<S: Sink>(query: &str, skip: Skip, out: &mut S) -> Result<(), 
     Ok(())
 }
 
-/// The most parameters [`canonical_query_sorted_in_place`] sorts on the stack.
+/// The most parameters [`QueryIndex`] sorts on the stack.
 const FAST_QUERY_PARAMS: usize = 24;
+
+/// The query's non-empty parameters as offsets into it, gathered in the one pass that also reads the
+/// `X-Amz-*` parameters, for sorting in place.
+#[derive(Clone, Copy)]
+struct QueryIndex {
+    /// (name start, name end, value end); the value starts after the `=` (if any) that ends the name.
+    params: [(u16, u16, u16); FAST_QUERY_PARAMS],
+    /// Per parameter: [`QueryIndex::CANONICAL`], [`QueryIndex::SIGNATURE`], [`QueryIndex::TOKEN`].
+    flags: [u8; FAST_QUERY_PARAMS],
+    len: usize,
+    /// More than [`FAST_QUERY_PARAMS`] parameters, or an offset beyond `u16`.
+    overflow: bool,
+}
+
+impl QueryIndex {
+    /// Name and value are already in canonical encoding.
+    const CANONICAL: u8 = 1;
+    /// The name is `X-Amz-Signature`.
+    const SIGNATURE: u8 = 2;
+    /// The name is `X-Amz-Security-Token`.
+    const TOKEN: u8 = 4;
+
+    /// Splits `query` at `&`, skipping empty pieces, and calls `each` with every parameter's name and
+    /// value (empty without `=`) in order, recording them.
+    const fn new() -> Self {
+        Self { params: [(0, 0, 0); FAST_QUERY_PARAMS], flags: [0; FAST_QUERY_PARAMS], len: 0, overflow: false }
+    }
+
+    #[inline(always)]
+    fn scan<'q>(
+        &mut self,
+        query: &'q str,
+        mut each: impl FnMut(&'q str, &'q str) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let q = query.as_bytes();
+        let mut start = 0usize;
+        while start <= q.len() {
+            let rest = q.get(start..).unwrap_or_default();
+            let len = find_byte(rest, b'&').unwrap_or(rest.len());
+            if len > 0 {
+                let (name, value) = split_pair(query.get(start..start + len).unwrap_or_default());
+                each(name, value)?;
+                self.record(start, name, value, start + len);
+            }
+            start += len + 1;
+        }
+        Ok(())
+    }
+
+    fn record(&mut self, start: usize, name: &str, value: &str, end: usize) {
+        let (Some(slot), Some(flags), Ok(a), Ok(b), Ok(c)) = (
+            self.params.get_mut(self.len),
+            self.flags.get_mut(self.len),
+            u16::try_from(start),
+            u16::try_from(start + name.len()),
+            u16::try_from(end),
+        ) else {
+            self.overflow = true;
+            return;
+        };
+        *slot = (a, b, c);
+        let canonical = is_canonically_encoded(name.as_bytes()) && is_canonically_encoded(value.as_bytes());
+        *flags = (u8::from(canonical) * Self::CANONICAL)
+            | (u8::from(name == "X-Amz-Signature") * Self::SIGNATURE)
+            | (u8::from(name == "X-Amz-Security-Token") * Self::TOKEN);
+        self.len += 1;
+    }
+
+    /// Writes the canonical query when every parameter left after `skip` is already canonical: sorted
+    /// by name, then value, as received. Returns `false`, having written nothing, otherwise.
+    fn write_sorted<S: Sink>(&self, query: &str, skip: Skip, out: &mut S) -> bool {
+        if self.overflow {
+            return false;
+        }
+        let skipped = (u8::from(skip.signature) * Self::SIGNATURE) | (u8::from(skip.token) * Self::TOKEN);
+        let mut params = [(0u16, 0u16, 0u16); FAST_QUERY_PARAMS];
+        let mut stored = 0usize;
+        for (p, &f) in self.params.iter().zip(&self.flags).take(self.len) {
+            if f & skipped != 0 {
+                continue;
+            }
+            if f & Self::CANONICAL == 0 {
+                return false;
+            }
+            if let Some(slot) = params.get_mut(stored) {
+                *slot = *p;
+                stored += 1;
+            }
+        }
+        let q = query.as_bytes();
+        let parts = |&(a, b, c): &(u16, u16, u16)| {
+            let name = q.get(usize::from(a)..usize::from(b)).unwrap_or_default();
+            let value = q.get(usize::from(b) + 1..usize::from(c)).unwrap_or_default();
+            (name, value)
+        };
+        let params = params.get_mut(..stored).unwrap_or_default();
+        params.sort_unstable_by(|x, y| {
+            let ((xn, xv), (yn, yv)) = (parts(x), parts(y));
+            bytes_cmp(xn, yn).then_with(|| bytes_cmp(xv, yv))
+        });
+        for (i, p) in params.iter().enumerate() {
+            let (n, v) = parts(p);
+            if i > 0 {
+                out.byte(b'&');
+            }
+            out.put(n);
+            out.byte(b'=');
+            out.put(v);
+        }
+        true
+    }
+}
 
 /// The canonical query for the common case where every name and value is already in canonical
 /// encoding (only unreserved bytes and `%XX` escapes, upper-case, of bytes that must stay escaped):
 /// the parameters are sorted on the stack as offsets into the query and written as received. Returns
 /// `false`, having written nothing, when the query is not in that form or has more than
 /// [`FAST_QUERY_PARAMS`] parameters; [`canonical_query`] then does the general work. Both produce the
-/// same bytes whenever this one applies (a property test checks it).
+/// same bytes whenever this one applies (a property test checks it). `verify` builds the index while
+/// parsing; this is the same two steps in one call.
+#[cfg(test)]
 fn canonical_query_sorted_in_place<S: Sink>(query: &str, skip: Skip, out: &mut S) -> Result<bool, Error> {
-    let q = query.as_bytes();
-    // (name start, name end, value end) as u16 offsets: the target is at most MAX_TARGET_LEN bytes.
-    let mut params = [(0u16, 0u16, 0u16); FAST_QUERY_PARAMS];
-    let (mut seen, mut stored, mut start) = (0usize, 0usize, 0usize);
-    for piece in bsplit(query, b'&') {
-        let end = start + piece.len();
-        let here = start;
-        start = end + 1;
-        if piece.is_empty() {
-            continue;
-        }
-        seen += 1;
-        if seen > FAST_QUERY_PARAMS {
-            return Ok(false);
-        }
-        let (name, value) = split_pair(piece);
-        if skip.skips(name) {
-            continue;
-        }
-        if !is_canonically_encoded(name.as_bytes()) || !is_canonically_encoded(value.as_bytes()) {
-            return Ok(false);
-        }
-        let (Ok(a), Ok(b), Ok(c)) = (u16::try_from(here), u16::try_from(here + name.len()), u16::try_from(end)) else {
-            return Ok(false);
-        };
-        let Some(slot) = params.get_mut(stored) else { return Ok(false) };
-        *slot = (a, b, c);
-        stored += 1;
-    }
-    // The value starts after the `=` (if any) that ends the name.
-    let parts = |&(a, b, c): &(u16, u16, u16)| {
-        let name = q.get(usize::from(a)..usize::from(b)).unwrap_or_default();
-        let value = q.get(usize::from(b) + 1..usize::from(c)).unwrap_or_default();
-        (name, value)
-    };
-    let params = params.get_mut(..stored).unwrap_or_default();
-    params.sort_unstable_by(|x, y| parts(x).cmp(&parts(y)));
-    for (i, p) in params.iter().enumerate() {
-        let (n, v) = parts(p);
-        if i > 0 {
-            out.byte(b'&');
-        }
-        out.put(n);
-        out.byte(b'=');
-        out.put(v);
-    }
-    Ok(true)
+    let mut index = QueryIndex::new();
+    index.scan(query, |_, _| Ok(()))?;
+    Ok(index.write_sorted(query, skip, out))
 }
 
 /// Whether [`encode_once`] (without `keep_slash`) would return `s` unchanged: only unreserved bytes and
@@ -1735,12 +1842,11 @@ mod tests {
         let key = hmac::Key::new(hmac::HMAC_SHA256, b"k");
         for scope_len in [0usize, 10, 128, 200, 300] {
             let scope = vec![b's'; scope_len];
+            let hash = [0xa5u8; 32];
             let parts: [&[u8]; 7] =
-                [b"AWS4-HMAC-SHA256", b"\n", b"20150830T123600Z", b"\n", &scope, b"\n", &[b'a'; 64]];
-            let mut sts = StringToSign::new();
-            parts.iter().for_each(|p| sts.put(p));
+                [b"AWS4-HMAC-SHA256", b"\n", b"20150830T123600Z", b"\n", &scope, b"\n", &[b'a', b'5'].repeat(32)];
             let mut ctx = hmac::Context::with_key(&key);
-            sts.feed(&mut ctx);
+            feed_string_to_sign(&mut ctx, b"20150830T123600Z", &scope, &hash);
             assert_eq!(ctx.sign().as_ref(), hmac::sign(&key, &parts.concat()).as_ref(), "scope of {scope_len}");
         }
     }
@@ -1850,6 +1956,13 @@ mod tests {
                 let auth = format!("AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/iam/aws4_request{sep}SignedHeaders=host;x-amz-date{sep}Signature={hex}");
                 let (c, s, got) = super::super::parse_authorization_fast(&auth).unwrap();
                 prop_assert_eq!((c, s, &got[..]), ("AKID/20150830/us-east-1/iam/aws4_request", "host;x-amz-date", &sig[..]));
+            }
+
+            /// The byte-loop comparison orders as slices do.
+            #[test]
+            fn bytes_cmp_matches_slices(a in prop::collection::vec(0u8..4, 0..6), b in prop::collection::vec(0u8..4, 0..6)) {
+                prop_assert_eq!(super::super::bytes_cmp(&a, &b), a.cmp(&b));
+                prop_assert_eq!(super::super::bytes_lt(&a, &b), a < b);
             }
 
             /// The word-at-a-time alphabet check agrees with a byte-at-a-time one.
