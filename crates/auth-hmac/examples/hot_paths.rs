@@ -6,9 +6,11 @@
 //! ```
 //!
 //! Modes: `setup` (fixtures only, the baseline to subtract), `signed_ring`, `signed_no_guard`,
-//! `signed_memory_guard`, `sigv4_ring`, `sigv4_verify`, `sigv4_multi_ring`, `sigv4_multi_verify`.
+//! `signed_memory_guard`, `sigv4_ring`, `sigv4_verify`, `sigv4_multi_ring`, `sigv4_multi_verify`, `sigv4_any`,
+//! `sigv4_multi_any` (the verify calls without asserting success, for a verifier cut short while profiling).
 //! Every mode builds the same fixtures, so `count(mode, n) - count(setup, n)` is the cost of `n` runs
 //! (for the `sigv4*` modes, subtract `setup_sigv4`: they mint one signed request instead of `n`).
+//! `time_any <rounds>` prints the best batch of the `_any` calls.
 //! `ratio <rounds>` times each verify beside its primitive in interleaved batches and prints the best
 //! batch of each and their ratio.
 //! The `*_ring` modes are the primitive over the same bytes: the raw HMAC-SHA256 of the signed-request
@@ -174,6 +176,22 @@ fn main() {
         assert!(black_box(sigv4.verify(black_box(&req), sigv4_now)).is_ok());
     };
 
+    if mode == "time_any" {
+        // Best batch of the `_any` calls (no success assertion), for timing a verifier cut short.
+        for (name, i) in [("sigv4_any", 0usize), ("sigv4_multi_any", 1)] {
+            let req = RequestView::new("GET", &cases[i].target, Headers::from_pairs(&case_pairs[i]), b"");
+            let mut best = f64::MAX;
+            for _ in 0..n {
+                let t = std::time::Instant::now();
+                for _ in 0..200 {
+                    let _ = black_box(sigv4.verify(black_box(&req), sigv4_now));
+                }
+                best = best.min(t.elapsed().as_secs_f64() / 200.0 * 1e9);
+            }
+            println!("{name:22} {best:8.1} ns");
+        }
+        return;
+    }
     if mode == "ratio" {
         // Interleaved batches, best batch of each: robust to a loaded machine.
         let best = |f: &mut dyn FnMut(usize)| {

@@ -34,8 +34,9 @@
 //!   it (compared in constant time); a credential without one refuses requests that carry one.
 //!
 //! Derived signing keys are cached per (access key id — hence secret —, date, region, service) in a
-//! small bounded cache ([`SIGNING_KEY_CACHE_SIZE`] entries behind a mutex), so the hot path is one
-//! SHA-256 of the canonical request and one HMAC of the string to sign.
+//! small bounded cache ([`SIGNING_KEY_CACHE_SIZE`] entries behind a read-write lock, only read on a
+//! hit), so the hot path is one SHA-256 of the canonical request and one HMAC of the string to sign.
+//! Verifying a header-form request allocates nothing once its signing key is cached.
 //!
 //! SigV4 binds only the headers listed in `SignedHeaders`: a server must not act on unsigned headers
 //! (other than those it ignores), and should require signing of any header it interprets.
@@ -45,7 +46,7 @@ use crate::util::{all_in, class, hex_encode, hex_lower_exact, is_ctl};
 use auth_core::{Identity, RequestView, Scheme, SecretBytes, Timestamp};
 use ring::{digest, hmac};
 use std::borrow::Cow;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{PoisonError, RwLock};
 
 /// Default allowed clock skew for the header form, in seconds (15 minutes, as AWS).
 pub const DEFAULT_MAX_SKEW_SECS: u32 = 900;
@@ -106,7 +107,7 @@ pub struct SigV4Verifier {
     max_skew: u32,
     allow_unsigned: bool,
     token_in_canonical_query: bool,
-    cache: Mutex<(Vec<CacheEntry>, usize)>,
+    cache: RwLock<(Vec<CacheEntry>, usize)>,
 }
 
 impl core::fmt::Debug for SigV4Verifier {
@@ -453,7 +454,7 @@ impl SigV4Verifier {
             max_skew: DEFAULT_MAX_SKEW_SECS,
             allow_unsigned: true,
             token_in_canonical_query: true,
-            cache: Mutex::new((Vec::with_capacity(SIGNING_KEY_CACHE_SIZE), 0)),
+            cache: RwLock::new((Vec::with_capacity(SIGNING_KEY_CACHE_SIZE), 0)),
         }
     }
 
@@ -643,7 +644,7 @@ impl SigV4Verifier {
         let (akid, date, region, service) = (sc.access_key_id(), sc.date(), sc.region(), sc.service());
         let scope = sc.scope().as_bytes();
         let date_bytes: [u8; 8] = date.try_into().map_err(|_| Error::ScopeMismatch)?;
-        let cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        let cache = self.cache.read().unwrap_or_else(PoisonError::into_inner);
         if let Some(e) = cache.0.iter().find(|e| {
             e.date == date_bytes && &*e.access_key_id == akid && &*e.region == region && &*e.service == service
         }) {
@@ -666,7 +667,7 @@ impl SigV4Verifier {
             service: service.into(),
             key: key.clone(),
         };
-        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut cache = self.cache.write().unwrap_or_else(PoisonError::into_inner);
         let (entries, next) = &mut *cache;
         if entries.len() < SIGNING_KEY_CACHE_SIZE {
             entries.push(entry);
