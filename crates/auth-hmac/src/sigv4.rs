@@ -790,7 +790,12 @@ impl SigV4Verifier {
         out.byte(b'\n');
         let (path, query) = (p.path, p.query);
         let path = if path.is_empty() { "/" } else { path };
+        // Only unreserved bytes and `/`: every mode writes such a path as is once it is normal (or
+        // need not be).
+        let plain = path.bytes().all(|b| b == b'/' || unreserved(b));
         match self.effective_mode(service) {
+            UriMode::S3 | UriMode::EncodeWithoutNormalizing if plain => out.put(path.as_bytes()),
+            UriMode::Standard | UriMode::Auto if plain && is_normal(path) => out.put(path.as_bytes()),
             UriMode::S3 => encode_once(path.as_bytes(), true, out)?,
             UriMode::EncodeWithoutNormalizing => encode_raw(path.as_bytes(), true, out),
             UriMode::Standard | UriMode::Auto if is_normal(path) => encode_raw(path.as_bytes(), true, out),
@@ -1137,10 +1142,22 @@ impl QueryIndex {
             (name, value)
         };
         let params = params.get_mut(..stored).unwrap_or_default();
-        params.sort_unstable_by(|x, y| {
+        let less = |x: &(u16, u16, u16), y: &(u16, u16, u16)| {
             let ((xn, xv), (yn, yv)) = (parts(x), parts(y));
-            bytes_cmp(xn, yn).then_with(|| bytes_cmp(xv, yv))
-        });
+            bytes_cmp(xn, yn).then_with(|| bytes_cmp(xv, yv)).is_lt()
+        };
+        // Insertion sort: a handful of parameters, often already in order.
+        for i in 1..params.len() {
+            let mut j = i;
+            while j > 0 {
+                let (Some(a), Some(b)) = (params.get(j - 1), params.get(j)) else { break };
+                if !less(b, a) {
+                    break;
+                }
+                params.swap(j - 1, j);
+                j -= 1;
+            }
+        }
         for (i, p) in params.iter().enumerate() {
             let (n, v) = parts(p);
             if i > 0 {
