@@ -789,18 +789,7 @@ impl SigV4Verifier {
         out.put(req.method().as_bytes());
         out.byte(b'\n');
         let (path, query) = (p.path, p.query);
-        let path = if path.is_empty() { "/" } else { path };
-        // Only unreserved bytes and `/`: every mode writes such a path as is once it is normal (or
-        // need not be).
-        let plain = path.bytes().all(|b| b == b'/' || unreserved(b));
-        match self.effective_mode(service) {
-            UriMode::S3 | UriMode::EncodeWithoutNormalizing if plain => out.put(path.as_bytes()),
-            UriMode::Standard | UriMode::Auto if plain && is_normal(path) => out.put(path.as_bytes()),
-            UriMode::S3 => encode_once(path.as_bytes(), true, out)?,
-            UriMode::EncodeWithoutNormalizing => encode_raw(path.as_bytes(), true, out),
-            UriMode::Standard | UriMode::Auto if is_normal(path) => encode_raw(path.as_bytes(), true, out),
-            UriMode::Standard | UriMode::Auto => encode_raw(normalize_path(path).as_bytes(), true, out),
-        }
+        canonical_uri(path, self.effective_mode(service), out)?;
         out.byte(b'\n');
         let skip = Skip { signature: p.presigned, token: p.presigned && !self.token_in_canonical_query };
         if !p.query_index.write_sorted(query, skip, out) {
@@ -871,6 +860,32 @@ impl SigV4Verifier {
         }
         Ok(())
     }
+}
+
+/// The canonical URI of `path` (as received, before `?`) in `mode` (not [`UriMode::Auto`], which
+/// [`SigV4Verifier::effective_mode`] resolves).
+fn canonical_uri<S: Sink>(path: &str, mode: UriMode, out: &mut S) -> Result<(), Error> {
+    let path = if path.is_empty() { "/" } else { path };
+    // Only unreserved bytes and `/`: every mode writes such a path as is once it is normal (or need
+    // not be). A property test checks this shortcut against the general encoders.
+    let plain = path.bytes().all(|b| b == b'/' || unreserved(b));
+    match mode {
+        UriMode::S3 | UriMode::EncodeWithoutNormalizing if plain => out.put(path.as_bytes()),
+        UriMode::Standard | UriMode::Auto if plain && is_normal(path) => out.put(path.as_bytes()),
+        _ => canonical_uri_general(path, mode, out)?,
+    }
+    Ok(())
+}
+
+/// [`canonical_uri`] without the shortcut for plain paths.
+fn canonical_uri_general<S: Sink>(path: &str, mode: UriMode, out: &mut S) -> Result<(), Error> {
+    match mode {
+        UriMode::S3 => encode_once(path.as_bytes(), true, out)?,
+        UriMode::EncodeWithoutNormalizing => encode_raw(path.as_bytes(), true, out),
+        UriMode::Standard | UriMode::Auto if is_normal(path) => encode_raw(path.as_bytes(), true, out),
+        UriMode::Standard | UriMode::Auto => encode_raw(normalize_path(path).as_bytes(), true, out),
+    }
+    Ok(())
 }
 
 fn push_hex<S: Sink>(bytes: &[u8], out: &mut S) {
@@ -1772,6 +1787,20 @@ mod tests {
                 let mut out = Vec::new();
                 let got = push_header_value(&s, &mut out).ok().map(|()| out);
                 prop_assert_eq!(got, ref_header_value(&s));
+            }
+
+            /// The plain-path shortcut writes what the general encoders write, in every mode.
+            #[test]
+            fn canonical_uri_shortcut_matches_general(
+                path in prop::collection::vec(prop::sample::select(b"/a.~-_Z9%2F/. .".to_vec()), 0..20),
+                mode in prop::sample::select(vec![UriMode::S3, UriMode::EncodeWithoutNormalizing, UriMode::Standard]),
+            ) {
+                let path = String::from_utf8(path).unwrap();
+                let (mut fast, mut general) = (Vec::new(), Vec::new());
+                let got = canonical_uri(&path, mode, &mut fast).map(|()| fast);
+                let p = if path.is_empty() { "/" } else { path.as_str() };
+                let want = canonical_uri_general(p, mode, &mut general).map(|()| general);
+                prop_assert_eq!(got, want);
             }
 
             /// Whenever the in-place sort applies, it writes what the general path writes.
