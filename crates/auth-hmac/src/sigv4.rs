@@ -1332,25 +1332,36 @@ const fn lower8(w: u64) -> u64 {
     w | (upper >> 2)
 }
 
-/// Up to eight bytes as a little-endian word, zero-padded.
-fn load_le(s: &[u8]) -> u64 {
-    s.iter().rev().fold(0u64, |acc, &b| (acc << 8) | u64::from(b))
-}
-
 /// Whether the header name `name` equals `lower`, which has no upper-case letter, ignoring ASCII case
-/// (what `eq_ignore_ascii_case` answers for such a `lower`), eight bytes per step.
+/// (what `eq_ignore_ascii_case` answers for such a `lower`), eight bytes per step. The last word is
+/// loaded ending at the last byte (overlapping the one before it), and names of four to seven bytes
+/// are read as two overlapping four-byte halves, so no byte is gathered one at a time.
 fn name_is(name: &[u8], lower: &[u8]) -> bool {
-    if name.len() != lower.len() {
+    fn word(s: &[u8], at: usize) -> u64 {
+        s.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()).map_or(0, u64::from_le_bytes)
+    }
+    fn half(s: &[u8], at: usize) -> u64 {
+        s.get(at..at + 4).and_then(|w| <[u8; 4]>::try_from(w).ok()).map_or(0, |w| u64::from(u32::from_le_bytes(w)))
+    }
+    let n = name.len();
+    if n != lower.len() {
         return false;
     }
-    let (mut a, mut b) = (name.chunks_exact(8), lower.chunks_exact(8));
-    let mut diff = 0u64;
-    for (x, y) in (&mut a).zip(&mut b) {
-        let (x, y) = (<[u8; 8]>::try_from(x).unwrap_or([0; 8]), <[u8; 8]>::try_from(y).unwrap_or([0xff; 8]));
-        diff |= lower8(u64::from_le_bytes(x)) ^ u64::from_le_bytes(y);
+    if n >= 8 {
+        let mut diff = 0u64;
+        let mut at = 0;
+        while at + 8 < n {
+            diff |= lower8(word(name, at)) ^ word(lower, at);
+            at += 8;
+        }
+        diff |= lower8(word(name, n - 8)) ^ word(lower, n - 8);
+        diff == 0
+    } else if n >= 4 {
+        let halves = |s: &[u8]| half(s, 0) | (half(s, n - 4) << 32);
+        lower8(halves(name)) == halves(lower)
+    } else {
+        name.iter().zip(lower).all(|(&a, &b)| a.to_ascii_lowercase() == b)
     }
-    diff |= lower8(load_le(a.remainder())) ^ load_le(b.remainder());
-    diff == 0
 }
 
 /// Splits `s` at every ASCII byte `b` (an ASCII byte is always a character boundary).
