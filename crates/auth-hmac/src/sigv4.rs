@@ -89,10 +89,10 @@ struct Credential {
 }
 
 struct CacheEntry {
-    access_key_id: Box<str>,
-    date: [u8; 8],
-    region: Box<str>,
-    service: Box<str>,
+    /// `akid/date/region/service` as in the credential. No part can hold a `/` (access key ids are
+    /// refused with one, the others are split at it), so equal texts are equal parts: one comparison
+    /// instead of four.
+    scope_key: Box<str>,
     key: hmac::Key,
 }
 
@@ -243,6 +243,11 @@ impl<'p> Scope<'p> {
     }
     fn service(&self) -> &'p str {
         self.part(self.region_end + 1..self.service_end)
+    }
+    /// `akid/date/region/service`: the credential without the terminator, what the signing key depends
+    /// on (with the secret, which the access key id determines).
+    fn cache_key(&self) -> &'p str {
+        self.part(0..self.service_end)
     }
     /// The credential scope: everything but the access key id.
     fn scope(&self) -> &'p str {
@@ -640,13 +645,11 @@ impl SigV4Verifier {
         amz_date: &[u8],
         creq_hash: &[u8],
     ) -> Result<hmac::Tag, Error> {
-        let (akid, date, region, service) = (sc.access_key_id(), sc.date(), sc.region(), sc.service());
+        let (date, region, service) = (sc.date(), sc.region(), sc.service());
         let scope = sc.scope().as_bytes();
-        let date_bytes: [u8; 8] = date.try_into().map_err(|_| Error::ScopeMismatch)?;
+        let cache_key = sc.cache_key();
         let cache = self.cache.read().unwrap_or_else(PoisonError::into_inner);
-        if let Some(e) = cache.0.iter().find(|e| {
-            e.date == date_bytes && &*e.access_key_id == akid && &*e.region == region && &*e.service == service
-        }) {
+        if let Some(e) = cache.0.iter().find(|e| &*e.scope_key == cache_key) {
             let mut ctx = hmac::Context::with_key(&e.key);
             drop(cache);
             feed_string_to_sign(&mut ctx, amz_date, scope, creq_hash);
@@ -659,13 +662,7 @@ impl SigV4Verifier {
         let k_service = step(k_region.as_ref(), service.as_bytes());
         let k_signing = step(k_service.as_ref(), b"aws4_request");
         let key = hmac::Key::new(hmac::HMAC_SHA256, k_signing.as_ref());
-        let entry = CacheEntry {
-            access_key_id: akid.into(),
-            date: date_bytes,
-            region: region.into(),
-            service: service.into(),
-            key: key.clone(),
-        };
+        let entry = CacheEntry { scope_key: cache_key.into(), key: key.clone() };
         let mut cache = self.cache.write().unwrap_or_else(PoisonError::into_inner);
         let (entries, next) = &mut *cache;
         if entries.len() < SIGNING_KEY_CACHE_SIZE {

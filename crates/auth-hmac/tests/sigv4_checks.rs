@@ -211,3 +211,55 @@ fn malformed_authorization() {
     }
     assert_eq!(run(&v, "POST", &t, &[], b"", T), Err(Error::MissingCredentials));
 }
+
+/// Signing keys are cached per access key id, date, region and service: requests under many scopes,
+/// interleaved and repeated (so most are cache hits), each verify under their own key only.
+#[test]
+fn signing_key_cache_keeps_scopes_apart() {
+    const OTHER_SECRET: &str = "otherSecretAccessKeyOfTheSecondCredential";
+    let v = verifier(None).with_credential("AKIDOTHER", OTHER_SECRET, None).unwrap();
+    let mut cases = Vec::new();
+    for (akid, secret) in [("AKIDEXAMPLE", SECRET), ("AKIDOTHER", OTHER_SECRET)] {
+        for (date, now) in [("20150830T123600Z", T), ("20150831T123600Z", T + 86_400)] {
+            for region in ["us-east-1", "eu-west-1"] {
+                for service in ["service", "iam"] {
+                    let p = SigV4Params {
+                        access_key_id: akid,
+                        secret,
+                        region,
+                        service,
+                        amz_date: date,
+                        session_token: None,
+                    };
+                    let (t, h) = header_request(&p, b"hi");
+                    cases.push((akid, region, t, h, now));
+                }
+            }
+        }
+    }
+    for _ in 0..3 {
+        for (_, _, t, h, now) in &cases {
+            assert_eq!(run(&v, "POST", t, h, b"hi", *now), Ok(()));
+        }
+    }
+    // Claiming another scope (or another access key id) than the one signed for fails, though the
+    // claimed scope's key is cached by now.
+    for (akid, region, t, h, now) in &cases {
+        let swapped_region = if *region == "us-east-1" { "eu-west-1" } else { "us-east-1" };
+        let swapped_akid = if *akid == "AKIDEXAMPLE" { "AKIDOTHER" } else { "AKIDEXAMPLE" };
+        for (from, to) in
+            [(format!("/{region}/"), format!("/{swapped_region}/")), (format!("={akid}/"), format!("={swapped_akid}/"))]
+        {
+            let forged: Vec<(String, String)> = h
+                .iter()
+                .map(|(n, val)| {
+                    let val =
+                        if n.eq_ignore_ascii_case("authorization") { val.replacen(&from, &to, 1) } else { val.clone() };
+                    (n.clone(), val)
+                })
+                .collect();
+            assert_ne!(&forged, h);
+            assert_eq!(run(&v, "POST", t, &forged, b"hi", *now), Err(Error::BadSignature));
+        }
+    }
+}
