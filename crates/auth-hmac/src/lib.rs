@@ -26,7 +26,7 @@
 //! | Standard Webhooks / Svix | [`StandardWebhooks::from_whsec`]`(&["whsec_…"])` | `verify(id, ts, sig, body, now, &guard)` / `verify_request` |
 //! | Shopify | [`Shopify::new`]`(Secrets)` | `verify(header, body)` / `verify_request` |
 //! | Twilio | [`Twilio::new`]`(&[auth_token])` | `verify(url, params, sig)` / `verify_form(url, body, sig)` / `verify_request(url, &RequestView)` |
-//! | AWS SigV4 | [`SigV4Verifier::new`]`().with_credential(akid, secret, token)`, pins | `verify(&RequestView, now) -> SigV4Verified`; `explain` |
+//! | AWS SigV4 | [`SigV4Verifier::new`]`().with_credential(akid, secret, token)`, pins | `verify(&RequestView<'a>, now) -> SigV4Verified<'a>` (borrows from the request; `into_owned()` to keep it); `explain` |
 //! | RFC 9421 | [`MessageVerifier::new`]`(`[`SignatureKeys`]`, `[`Policy`]`)`; keys from JWK Sets | `verify_request(&RequestView, RequestContext, now, &guard)` / `verify_response` |
 //!
 //! Every `verify` returns [`Error`] on failure; `error.rejection()` gives the HTTP status, RFC 6750
