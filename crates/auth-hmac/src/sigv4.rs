@@ -348,8 +348,10 @@ fn bytes(s: Cow<'_, str>) -> Cow<'_, [u8]> {
 /// `Credential`, `SignedHeaders` and `Signature` of an `Authorization` value laid out as SDKs send it:
 /// `AWS4-HMAC-SHA256 Credential=<c>, SignedHeaders=<s>, Signature=<sig>` (each comma followed by one
 /// space or none, no space before a comma or at the end). `None` for any other layout, which
-/// [`parse_authorization`] then reads. Whenever this answers, [`parse_authorization`] answers the same
-/// values (a property test checks it).
+/// [`parse_authorization`] then reads. Whenever this answers with a signature free of commas,
+/// [`parse_authorization`] answers the same values; the signature is not searched for commas here (a
+/// signature that hex-decodes has none, so only one that fails to decode is searched, by the caller),
+/// and with one [`parse_authorization`] refuses the value. A property test checks both.
 fn parse_authorization_fast(auth: &str) -> Option<(&str, &str, &str)> {
     /// What follows a comma: one optional space, then `key`.
     fn after_comma<'s>(s: &'s str, key: &str) -> Option<&'s str> {
@@ -361,11 +363,7 @@ fn parse_authorization_fast(auth: &str) -> Option<(&str, &str, &str)> {
     let signature = after_comma(rest, "Signature=")?;
     // The general parser trims spaces before a comma and at the end, and splits at every comma: leave
     // such values to it.
-    if credential.ends_with(' ')
-        || signed_headers.ends_with(' ')
-        || signature.ends_with(' ')
-        || find_byte(signature.as_bytes(), b',').is_some()
-    {
+    if credential.ends_with(' ') || signed_headers.ends_with(' ') || signature.ends_with(' ') {
         return None;
     }
     Some((credential, signed_headers, signature))
@@ -699,10 +697,22 @@ impl SigV4Verifier {
         if presigned && auth.is_some() {
             return Err(Error::InvalidRequest);
         }
+        let mut decoded_early = false;
         let (credential, signed_headers, signature, amz_date, expires, token) = if let Some(auth) = auth {
             let auth = core::str::from_utf8(auth).map_err(|_| Error::MalformedHeader("authorization"))?;
             let (c, s, sig) = match parse_authorization_fast(auth) {
-                Some(fields) => fields,
+                // Decoded straight into the result. Commas are not hex digits: only a signature that
+                // fails to decode can hold one, and then the general parser (which splits at every
+                // comma) reads the value.
+                Some((c, s, sig)) => match hex_lower_exact::<32>(sig.as_bytes()) {
+                    Ok(decoded) => {
+                        p.signature = decoded;
+                        decoded_early = true;
+                        (c, s, sig)
+                    }
+                    Err(_) if find_byte(sig.as_bytes(), b',').is_some() => parse_authorization(auth)?,
+                    Err(_) => (c, s, sig),
+                },
                 None => parse_authorization(auth)?,
             };
             let amz_date = h.get(AmzHeaders::DATE)?.ok_or(Error::MissingHeader("x-amz-date"))?;
@@ -736,8 +746,10 @@ impl SigV4Verifier {
         } else {
             return Err(Error::MissingCredentials);
         };
-        // Decoded straight into the result (not moved there afterwards).
-        p.signature = hex_lower_exact::<32>(&signature)?;
+        // Decoded straight into the result (not moved there afterwards), unless already done.
+        if !decoded_early {
+            p.signature = hex_lower_exact::<32>(&signature)?;
+        }
         let date = parse_amz_date(&amz_date)?;
         // Signed headers: lowercase, strictly sorted, unique, including host (and x-amz-date for the
         // header form).
@@ -1998,7 +2010,11 @@ mod tests {
                     auth.push_str(value);
                 }
                 if let Some(fast) = super::super::parse_authorization_fast(&auth) {
-                    prop_assert_eq!(Ok(fast), super::super::parse_authorization(&auth));
+                    if fast.2.contains(',') {
+                        prop_assert!(super::super::parse_authorization(&auth).is_err());
+                    } else {
+                        prop_assert_eq!(Ok(fast), super::super::parse_authorization(&auth));
+                    }
                 }
             }
 

@@ -200,6 +200,8 @@ fn malformed_authorization() {
         ),
         (auth.replace("/aws4_request", "/aws5_request"), Error::ScopeMismatch),
         (format!("{auth}, Signature=00"), Error::MalformedHeader("authorization")),
+        (format!("{auth},"), Error::MalformedHeader("authorization")),
+        (format!("{},{}", &auth[..auth.len() - 8], &auth[auth.len() - 7..]), Error::MalformedHeader("authorization")),
         (auth[..auth.len() - 2].to_owned(), Error::MalformedSignature),
         (
             auth.to_uppercase().replace("AWS4-HMAC-SHA256 CREDENTIAL", "AWS4-HMAC-SHA256 Credential"),
@@ -210,6 +212,15 @@ fn malformed_authorization() {
         assert_eq!(run(&v, "POST", &t, &with_auth(&a), b"", T), Err(want), "{a}");
     }
     assert_eq!(run(&v, "POST", &t, &[], b"", T), Err(Error::MissingCredentials));
+    // Without X-Amz-Date: a comma in the signature is still reported as a malformed Authorization
+    // value (it is read before the date), a signature that is merely not hex after the missing date.
+    let no_date =
+        |a: &str| -> Vec<(String, String)> { with_auth(a).into_iter().filter(|(n, _)| n != "x-amz-date").collect() };
+    let comma = format!("{},{}", &auth[..auth.len() - 8], &auth[auth.len() - 7..]);
+    assert_eq!(run(&v, "POST", &t, &no_date(&comma), b"", T), Err(Error::MalformedHeader("authorization")));
+    let not_hex = format!("{}g", &auth[..auth.len() - 1]);
+    assert_eq!(run(&v, "POST", &t, &no_date(&not_hex), b"", T), Err(Error::MissingHeader("x-amz-date")));
+    assert_eq!(run(&v, "POST", &t, &with_auth(&not_hex), b"", T), Err(Error::MalformedSignature));
 }
 
 /// Signing keys are cached per access key id, date, region and service: requests under many scopes,
