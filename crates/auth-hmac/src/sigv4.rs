@@ -430,11 +430,17 @@ fn split_credential(credential: &str) -> Result<Scope<'_>, Error> {
 
 /// `part` (a slice of `whole`'s text at `r`) with `whole`'s lifetime: borrowed from the request, or
 /// copied when `whole` was decoded into an owned string.
-#[inline]
+#[inline(always)]
 fn keep<'a>(whole: &Cow<'a, str>, r: core::ops::Range<usize>) -> Cow<'a, str> {
+    /// The copy, out of line: only decoded presigned values take it.
+    #[cold]
+    #[inline(never)]
+    fn copied(w: &str, r: core::ops::Range<usize>) -> Cow<'static, str> {
+        Cow::Owned(w.get(r).unwrap_or_default().to_owned())
+    }
     match whole {
         Cow::Borrowed(w) => Cow::Borrowed(w.get(r).unwrap_or_default()),
-        Cow::Owned(w) => Cow::Owned(w.get(r).unwrap_or_default().to_owned()),
+        Cow::Owned(w) => copied(w, r),
     }
 }
 
@@ -1318,6 +1324,7 @@ impl<'a> QueryParams<'a> {
 /// The index of the first `b` in `s`, eight bytes per step: in `w = word ^ (b repeated)` a matching
 /// byte is zero, and `(w - 0x01..01) & !w & 0x80..80` has its lowest set bit in the first zero byte
 /// (bits above it may be spurious, so only the lowest is used).
+#[inline]
 fn find_byte(s: &[u8], b: u8) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
