@@ -140,6 +140,8 @@ pub(crate) mod class {
     pub(crate) const NOT_CTL: u8 = 16;
     /// A `tchar` that is not an upper-case letter (lower-case header names).
     pub(crate) const LOWER_TCHAR: u8 = 32;
+    /// The standard base64 alphabet with padding: `A-Z a-z 0-9 + / =`.
+    pub(crate) const BASE64: u8 = 64;
 }
 
 /// The classes of every byte value.
@@ -167,6 +169,9 @@ const CLASS: [u8; 256] = {
         }
         if auth_core::header::is_tchar(b) && !b.is_ascii_uppercase() {
             c |= class::LOWER_TCHAR;
+        }
+        if b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=' {
+            c |= class::BASE64;
         }
         t[i] = c;
         i += 1;
@@ -235,6 +240,14 @@ pub(crate) fn opt<'a>(headers: &Headers<'a>, name: &'static str) -> Result<Optio
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_class_is_the_alphabet() {
+        for b in 0..=255u8 {
+            let alphabet = b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=');
+            assert_eq!(all_in(&[b], class::BASE64), alphabet, "byte {b:#04x}");
+        }
+    }
 
     #[test]
     fn hex_is_strict() {
