@@ -1976,14 +1976,7 @@ mod tests {
     fn header_form_does_not_allocate() {
         use auth_core::Headers;
         use auth_testkit::hmac as mint;
-        let p = mint::SigV4Params {
-            access_key_id: "AKIDEXAMPLE",
-            secret: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-            region: "us-east-1",
-            service: "service",
-            amz_date: "20150830T123600Z",
-            session_token: None,
-        };
+        let p = mint::SigV4Params::AWS_EXAMPLE;
         let v = SigV4Verifier::new().with_credential("AKIDEXAMPLE", p.secret, None).unwrap();
         let now = Timestamp::from_unix(1_440_938_160);
         let (t, h) = mint::sigv4_header_request(

@@ -133,14 +133,7 @@ proptest! {
         at in any::<usize>(),
         x in any::<u8>(),
     ) {
-        let p = mint::SigV4Params {
-            access_key_id: "AKIDEXAMPLE",
-            secret: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-            region: "us-east-1",
-            service: "service",
-            amz_date: "20150830T123600Z",
-            session_token: None,
-        };
+        let p = mint::SigV4Params::AWS_EXAMPLE;
         let v = SigV4Verifier::new().with_credential("AKIDEXAMPLE", p.secret, None).unwrap();
         let now = Timestamp::from_unix(1_440_938_160);
         let q: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();

@@ -131,6 +131,19 @@ pub struct SigV4Params<'a> {
     pub session_token: Option<&'a str>,
 }
 
+impl SigV4Params<'static> {
+    /// The credential of AWS's own SigV4 examples and test suites (`AKIDEXAMPLE`, us-east-1,
+    /// service `service`, 2015-08-30T12:36:00Z, no session token).
+    pub const AWS_EXAMPLE: Self = Self {
+        access_key_id: "AKIDEXAMPLE",
+        secret: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        region: "us-east-1",
+        service: "service",
+        amz_date: "20150830T123600Z",
+        session_token: None,
+    };
+}
+
 fn aws_encode(s: &str, keep_slash: bool) -> String {
     let mut out = String::new();
     for b in s.bytes() {
@@ -347,14 +360,7 @@ mod tests {
             "RSOYDt4T1cUTdK1PDd93/VVr8B8="
         );
         // AWS get-vanilla (header form, without x-amz-content-sha256 it would differ; check the key).
-        let p = SigV4Params {
-            access_key_id: "AKIDEXAMPLE",
-            secret: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-            region: "us-east-1",
-            service: "service",
-            amz_date: "20150830T123600Z",
-            session_token: None,
-        };
+        let p = SigV4Params::AWS_EXAMPLE;
         let q: Vec<(String, String)> = Vec::new();
         let h = vec![
             ("host".to_owned(), "example.amazonaws.com".to_owned()),
