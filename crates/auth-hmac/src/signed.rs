@@ -47,7 +47,7 @@
 
 use crate::Error;
 use crate::keys::{KeyStore, is_valid_key_id};
-use crate::util::{check_window, hex_lower_exact, is_ctl, parse_unix};
+use crate::util::{check_window, hex_lower_exact, is_ctl, name_is, parse_unix};
 use auth_core::header::is_tchar;
 use auth_core::{Identity, ReplayGuard, RequestView, Scheme, Timestamp};
 
@@ -158,10 +158,10 @@ impl SignedRequestVerifier {
         for (name, value) in req.headers().iter() {
             let name = name.as_bytes();
             let slot = match name.len() {
-                9 if eq_lower(name, headers::API_KEY) => 0,
-                11 if eq_lower(name, headers::TIMESTAMP) => 1,
-                7 if eq_lower(name, headers::NONCE) => 2,
-                11 if eq_lower(name, headers::SIGNATURE) => 3,
+                9 if name_is(name, headers::API_KEY.as_bytes()) => 0,
+                11 if name_is(name, headers::TIMESTAMP.as_bytes()) => 1,
+                7 if name_is(name, headers::NONCE.as_bytes()) => 2,
+                11 if name_is(name, headers::SIGNATURE.as_bytes()) => 3,
                 _ => continue,
             };
             let Some(entry) = found.get_mut(slot) else { continue };
@@ -211,43 +211,6 @@ impl SignedRequestVerifier {
         guard.check_and_record(key_id.as_bytes(), nonce.as_bytes(), until, now)?;
         Ok(SignedRequestVerified { key_id, timestamp, nonce, secret_index })
     }
-}
-
-/// Whether `name` equals `lower` ignoring ASCII case, where `lower` is lowercase ASCII of at least 4
-/// bytes (the scheme's header names); a word at a time. The same answer as `eq_ignore_ascii_case` (a
-/// property test checks it).
-#[inline]
-fn eq_lower(name: &[u8], lower: &str) -> bool {
-    let lower = lower.as_bytes();
-    let n = lower.len();
-    if name.len() != n {
-        return false;
-    }
-    // 0x20 where `lower` holds a letter: there `x | 0x20` folds `A-Z` onto `a-z` (and nothing else onto
-    // a letter); elsewhere the byte must match exactly. Two overlapping words cover the name.
-    let fold = |x: u64, l: u64| (x | letter_bits(l)) ^ l;
-    if (8..=16).contains(&n) {
-        let word = |s: &[u8], at: usize| {
-            s.get(at..at + 8).and_then(|b| <[u8; 8]>::try_from(b).ok()).map_or(0, u64::from_le_bytes)
-        };
-        fold(word(name, 0), word(lower, 0)) | fold(word(name, n - 8), word(lower, n - 8)) == 0
-    } else if (4..8).contains(&n) {
-        let word = |s: &[u8], at: usize| {
-            s.get(at..at + 4).and_then(|b| <[u8; 4]>::try_from(b).ok()).map_or(0, |b| u64::from(u32::from_le_bytes(b)))
-        };
-        fold(word(name, 0), word(lower, 0)) | fold(word(name, n - 4), word(lower, n - 4)) == 0
-    } else {
-        name.eq_ignore_ascii_case(lower)
-    }
-}
-
-/// 0x20 in each byte of `l` that is `a-z`, 0 elsewhere (bytes of `l` are ASCII).
-const fn letter_bits(l: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = ONES * 0x80;
-    let ge_a = (l & !HI) + ONES * (0x80 - b'a' as u64);
-    let gt_z = (l & !HI) + ONES * (0x80 - (b'z' as u64 + 1));
-    ((ge_a & !gt_z & !l & HI) >> 2) & (ONES * 0x20)
 }
 
 /// Stack buffer for the signed fields before the body (method, target, timestamp, nonce, newlines).
@@ -609,7 +572,8 @@ mod tests {
     }
 
     mod fast_path {
-        use super::super::{NAMES, check_fields, check_fields_in_order, eq_lower, join_lines};
+        use super::super::{NAMES, check_fields, check_fields_in_order, join_lines};
+        use crate::util::name_is;
         use proptest::prelude::*;
 
         /// Bytes biased toward the interesting classes: field alphabets, boundaries, controls, non-ASCII.
@@ -668,10 +632,10 @@ mod tests {
                 }
             }
 
-            /// The word-wise name match agrees with `eq_ignore_ascii_case`, on near misses (one byte
+            /// The shared word-wise name match agrees with `eq_ignore_ascii_case` on the scheme's names, on near misses (one byte
             /// flipped in any bit, case changed) and on arbitrary names.
             #[test]
-            fn eq_lower_agrees_with_eq_ignore_ascii_case(
+            fn name_is_agrees_on_the_scheme_names(
                 which in 0usize..4,
                 edits in prop::collection::vec((0usize..16, any::<u8>(), 0u8..3), 0..3),
                 other in field(14),
@@ -686,8 +650,8 @@ mod tests {
                             *c = match kind { 0 => b, 1 => c.to_ascii_uppercase(), _ => *c ^ (1 << (b % 8)) };
                         }
                     }
-                    prop_assert_eq!(eq_lower(&name, lower), name.eq_ignore_ascii_case(lower.as_bytes()));
-                    prop_assert_eq!(eq_lower(&other, lower), other.eq_ignore_ascii_case(lower.as_bytes()));
+                    prop_assert_eq!(name_is(&name, lower.as_bytes()), name.eq_ignore_ascii_case(lower.as_bytes()));
+                    prop_assert_eq!(name_is(&other, lower.as_bytes()), other.eq_ignore_ascii_case(lower.as_bytes()));
                 }
             }
 

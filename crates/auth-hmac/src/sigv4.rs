@@ -42,7 +42,7 @@
 //! (other than those it ignores), and should require signing of any header it interprets.
 
 use crate::Error;
-use crate::util::{all_in, class, hex_encode, hex_lower_exact, is_ctl};
+use crate::util::{all_in, class, hex_encode, hex_lower_exact, is_ctl, name_is};
 use auth_core::{Identity, RequestView, Scheme, SecretBytes, Timestamp};
 use ring::{digest, hmac};
 use std::borrow::Cow;
@@ -1424,51 +1424,6 @@ fn find_byte(s: &[u8], b: u8) -> Option<usize> {
     words.remainder().iter().position(|&c| c == b).map(|i| at + i)
 }
 
-/// `w` with the ASCII upper-case letters among its eight bytes lowered (bytes from 0x80 unchanged). With
-/// the top bit of each byte cleared, adding `0x80 - lo` sets a byte's top bit exactly when it is `>= lo`,
-/// without carrying into the next byte.
-const fn lower8(w: u64) -> u64 {
-    const HI: u64 = 0x8080_8080_8080_8080;
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    let x = w & !HI;
-    let ge_a = x + ONES * (0x80 - 0x41);
-    let gt_z = x + ONES * (0x80 - 0x5b);
-    let upper = ge_a & !gt_z & !w & HI;
-    w | (upper >> 2)
-}
-
-/// Whether the header name `name` equals `lower`, which has no upper-case letter, ignoring ASCII case
-/// (what `eq_ignore_ascii_case` answers for such a `lower`), eight bytes per step. The last word is
-/// loaded ending at the last byte (overlapping the one before it), and names of four to seven bytes
-/// are read as two overlapping four-byte halves, so no byte is gathered one at a time.
-fn name_is(name: &[u8], lower: &[u8]) -> bool {
-    fn word(s: &[u8], at: usize) -> u64 {
-        s.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()).map_or(0, u64::from_le_bytes)
-    }
-    fn half(s: &[u8], at: usize) -> u64 {
-        s.get(at..at + 4).and_then(|w| <[u8; 4]>::try_from(w).ok()).map_or(0, |w| u64::from(u32::from_le_bytes(w)))
-    }
-    let n = name.len();
-    if n != lower.len() {
-        return false;
-    }
-    if n >= 8 {
-        let mut diff = 0u64;
-        let mut at = 0;
-        while at + 8 < n {
-            diff |= lower8(word(name, at)) ^ word(lower, at);
-            at += 8;
-        }
-        diff |= lower8(word(name, n - 8)) ^ word(lower, n - 8);
-        diff == 0
-    } else if n >= 4 {
-        let halves = |s: &[u8]| half(s, 0) | (half(s, n - 4) << 32);
-        lower8(halves(name)) == halves(lower)
-    } else {
-        name.iter().zip(lower).all(|(&a, &b)| a.to_ascii_lowercase() == b)
-    }
-}
-
 /// Splits `s` at every ASCII byte `b` (an ASCII byte is always a character boundary).
 fn bsplit(s: &str, b: u8) -> impl Iterator<Item = &str> {
     let mut start = Some(0usize);
@@ -2063,10 +2018,10 @@ mod tests {
                 // The same name with some letters' case flipped, and an unrelated one.
                 let flipped: Vec<u8> = name.iter().zip(&flips).map(|(&b, &f)| if f && b.is_ascii_alphabetic() { b ^ 0x20 } else { b }).collect();
                 for candidate in [&name, &flipped, &other] {
-                    prop_assert_eq!(super::super::name_is(candidate, &lower), candidate.eq_ignore_ascii_case(&lower));
+                    prop_assert_eq!(crate::util::name_is(candidate, &lower), candidate.eq_ignore_ascii_case(&lower));
                 }
                 let other_lower = other.to_ascii_lowercase();
-                prop_assert_eq!(super::super::name_is(&name, &other_lower), name.eq_ignore_ascii_case(&other_lower));
+                prop_assert_eq!(crate::util::name_is(&name, &other_lower), name.eq_ignore_ascii_case(&other_lower));
             }
 
             /// Whenever the layout fast path reads an `Authorization` value, the general parser reads the

@@ -185,6 +185,61 @@ pub(crate) fn all_in(s: &[u8], classes: u8) -> bool {
     s.iter().fold(classes, |acc, &b| acc & CLASS.get(usize::from(b)).copied().unwrap_or(0)) == classes
 }
 
+/// 0x20 in each byte of `l` that is `a-z`, 0 elsewhere. With the top bit of each byte cleared, adding
+/// `0x80 - lo` sets a byte's top bit exactly when it is `>= lo`, without carrying into the next byte.
+const fn letter_bits(l: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = ONES * 0x80;
+    let ge_a = (l & !HI) + ONES * (0x80 - b'a' as u64);
+    let gt_z = (l & !HI) + ONES * (0x80 - (b'z' as u64 + 1));
+    (ge_a & !gt_z & !l & HI) >> 2
+}
+
+/// Zero when the word `x` of a name equals the word `l` of `lower` ignoring ASCII case: where `l` holds
+/// a letter, `x | 0x20` folds `A-Z` onto `a-z` (and nothing else onto a letter); elsewhere the byte
+/// must match exactly. When `lower` is a constant, its letter mask is computed at compile time.
+const fn fold_diff(x: u64, l: u64) -> u64 {
+    (x | letter_bits(l)) ^ l
+}
+
+/// Whether the header name `name` equals `lower`, which has no upper-case letter, ignoring ASCII case
+/// (what `eq_ignore_ascii_case` answers for such a `lower`), eight bytes per step. The last word is
+/// loaded ending at the last byte (overlapping the one before it), and names of four to seven bytes
+/// are read as two overlapping four-byte halves, so no byte is gathered one at a time.
+#[inline]
+pub(crate) fn name_is(name: &[u8], lower: &[u8]) -> bool {
+    #[inline]
+    fn word(s: &[u8], at: usize) -> u64 {
+        s.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()).map_or(0, u64::from_le_bytes)
+    }
+    #[inline]
+    fn half(s: &[u8], at: usize) -> u64 {
+        s.get(at..at + 4).and_then(|w| <[u8; 4]>::try_from(w).ok()).map_or(0, |w| u64::from(u32::from_le_bytes(w)))
+    }
+    let n = name.len();
+    if n != lower.len() {
+        return false;
+    }
+    if (8..=16).contains(&n) {
+        // The common header name: two words, the second overlapping the first.
+        fold_diff(word(name, 0), word(lower, 0)) | fold_diff(word(name, n - 8), word(lower, n - 8)) == 0
+    } else if n > 16 {
+        let mut diff = 0u64;
+        let mut at = 0;
+        while at + 8 < n {
+            diff |= fold_diff(word(name, at), word(lower, at));
+            at += 8;
+        }
+        diff |= fold_diff(word(name, n - 8), word(lower, n - 8));
+        diff == 0
+    } else if n >= 4 {
+        let halves = |s: &[u8]| half(s, 0) | (half(s, n - 4) << 32);
+        fold_diff(halves(name), halves(lower)) == 0
+    } else {
+        name.iter().zip(lower).all(|(&a, &b)| a.to_ascii_lowercase() == b)
+    }
+}
+
 /// Whether `b` is a control byte (C0, DEL). HTAB counts as a control byte here: none of the signed
 /// fields of these schemes may contain it.
 pub(crate) const fn is_ctl(b: u8) -> bool {
