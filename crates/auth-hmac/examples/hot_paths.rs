@@ -33,7 +33,7 @@ use std::hint::black_box;
 
 const SECRET: &[u8] = b"bench-secret-0123456789abcdef012";
 const T: i64 = 1_700_000_000;
-const AWS_SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+const AWS_SECRET: &str = SigV4Params::AWS_EXAMPLE.secret;
 
 struct AcceptAll;
 impl ReplayGuard for AcceptAll {
@@ -61,14 +61,7 @@ struct SigV4Case {
 }
 
 fn sigv4_case(v: &SigV4Verifier, multi: bool) -> SigV4Case {
-    let p = SigV4Params {
-        access_key_id: "AKIDEXAMPLE",
-        secret: AWS_SECRET,
-        region: "us-east-1",
-        service: "service",
-        amz_date: "20150830T123600Z",
-        session_token: None,
-    };
+    let p = SigV4Params::AWS_EXAMPLE;
     let (target, headers) = if multi {
         // Three query parameters out of order, four signed headers (one with folded whitespace), the
         // payload hash sent.
