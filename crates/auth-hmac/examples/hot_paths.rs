@@ -7,7 +7,10 @@
 //!
 //! Modes: `setup` (fixtures only, the baseline to subtract), `signed_ring`, `signed_no_guard`,
 //! `signed_memory_guard`, `sigv4_ring`, `sigv4_verify`, `sigv4_multi_ring`, `sigv4_multi_verify`, `sigv4_any`,
-//! `sigv4_multi_any` (the verify calls without asserting success, for a verifier cut short while profiling).
+//! `sigv4_multi_any` (the verify calls without asserting success, for a verifier cut short while profiling),
+//! `sigv4_bench_ring`, `sigv4_bench_verify` (the request of the `sigv4_header` bench case: GET
+//! `/v1/items?Param1=value1&list-type=2`, `content-type`, `host`, `x-amz-content-sha256` and `x-amz-date`
+//! signed, empty body).
 //! Every mode builds the same fixtures, so `count(mode, n) - count(setup, n)` is the cost of `n` runs
 //! (for the `sigv4*` modes, subtract `setup_sigv4`: they mint one signed request instead of `n`).
 //! `time_any <rounds>` prints the best batch of the `_any` calls.
@@ -61,8 +64,23 @@ struct SigV4Case {
 }
 
 fn sigv4_case(v: &SigV4Verifier, multi: bool) -> SigV4Case {
+    sigv4_case_of(v, if multi { 1 } else { 0 })
+}
+
+/// Case 0: the minimal request; 1: the multi-header one; 2: the `sigv4_header` bench case.
+fn sigv4_case_of(v: &SigV4Verifier, which: u8) -> SigV4Case {
     let p = SigV4Params::AWS_EXAMPLE;
-    let (target, headers) = if multi {
+    let (target, headers) = if which == 2 {
+        mint::sigv4_header_request(
+            &p,
+            "GET",
+            "example.amazonaws.com",
+            "/v1/items",
+            &[("Param1", "value1"), ("list-type", "2")],
+            &[("content-type", "application/json")],
+            b"",
+        )
+    } else if which == 1 {
         // Three query parameters out of order, four signed headers (one with folded whitespace), the
         // payload hash sent.
         let (t, mut h) = mint::sigv4_header_request(
@@ -141,7 +159,7 @@ fn main() {
 
     // SigV4 with the signing key cached (one verify during setup derives it).
     let sigv4 = SigV4Verifier::new().with_credential("AKIDEXAMPLE", AWS_SECRET, None).unwrap();
-    let cases = [sigv4_case(&sigv4, false), sigv4_case(&sigv4, true)];
+    let cases = [sigv4_case(&sigv4, false), sigv4_case(&sigv4, true), sigv4_case_of(&sigv4, 2)];
     let signing_key = sigv4_signing_key();
     let case_pairs: Vec<Vec<(&str, &[u8])>> =
         cases.iter().map(|c| c.headers.iter().map(|(k, v)| (k.as_str(), v.as_bytes())).collect()).collect();
@@ -214,11 +232,13 @@ fn main() {
         };
         let (mut r0, mut v0) = (|_: usize| sigv4_ring(&cases[0]), |_: usize| sigv4_verify(0));
         let (mut r1, mut v1) = (|_: usize| sigv4_ring(&cases[1]), |_: usize| sigv4_verify(1));
-        let pairs: [(&str, &mut dyn FnMut(usize), &mut dyn FnMut(usize)); 4] = [
+        let (mut r2, mut v2) = (|_: usize| sigv4_ring(&cases[2]), |_: usize| sigv4_verify(2));
+        let pairs: [(&str, &mut dyn FnMut(usize), &mut dyn FnMut(usize)); 5] = [
             ("signed_no_guard", &mut ring_signed, &mut verify_no_guard),
             ("signed_memory_guard", &mut ring_signed2, &mut verify_guard),
             ("sigv4", &mut r0, &mut v0),
             ("sigv4_multi", &mut r1, &mut v1),
+            ("sigv4_bench", &mut r2, &mut v2),
         ];
         for (name, prim, ver) in pairs {
             let (mut bp, mut bv) = (f64::MAX, f64::MAX);
@@ -247,6 +267,8 @@ fn main() {
         "sigv4_verify" => (0..n).for_each(|_| sigv4_verify(0)),
         "sigv4_multi_ring" => (0..n).for_each(|_| sigv4_ring(&cases[1])),
         "sigv4_multi_verify" => (0..n).for_each(|_| sigv4_verify(1)),
+        "sigv4_bench_ring" => (0..n).for_each(|_| sigv4_ring(&cases[2])),
+        "sigv4_bench_verify" => (0..n).for_each(|_| sigv4_verify(2)),
         // The same calls without asserting success: for measuring a verifier cut short while profiling.
         "sigv4_any" | "sigv4_multi_any" => {
             let i = usize::from(mode == "sigv4_multi_any");

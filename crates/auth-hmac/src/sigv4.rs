@@ -560,10 +560,17 @@ impl SigV4Verifier {
         let sc = split_credential(&p.credential)?;
         let cred = self.credential(sc.access_key_id())?;
         self.check_scope(&p, &sc)?;
+        // The HMAC of the string to sign is started, and fed everything but the canonical-request hash,
+        // before that hash is computed: its first block (the string to sign is longer than one) does
+        // not wait for the hash, and runs beside it.
+        let mut ctx = self.signing_context(&sc, cred);
+        feed_string_to_sign_prefix(&mut ctx, &p.amz_date, sc.scope().as_bytes());
         let mut creq = HashingSink::new();
         self.canonical_request(req, &p, sc.service(), &mut creq)?;
         let creq_hash = creq.finish();
-        let tag = self.sign_string_to_sign(&sc, cred, &p.amz_date, creq_hash.as_ref())?;
+        let mut hex = [0u8; 64];
+        ctx.update(hex_encode(creq_hash.as_ref(), &mut hex));
+        let tag = ctx.sign();
         if !auth_core::ct_eq(tag.as_ref(), &p.signature) {
             return Err(Error::BadSignature);
         }
@@ -639,34 +646,25 @@ impl SigV4Verifier {
         Ok(())
     }
 
-    /// The HMAC of the string to sign under the signing key of the scope. From the cache when it holds
-    /// the key: the context is started from the cached key directly (the lock is held only for that),
-    /// and signed here, so only the small tag is returned.
-    fn sign_string_to_sign(
-        &self,
-        sc: &Scope<'_>,
-        cred: &Credential,
-        amz_date: &[u8],
-        creq_hash: &[u8],
-    ) -> Result<hmac::Tag, Error> {
-        let (date, region, service) = (sc.date(), sc.region(), sc.service());
-        let scope = sc.scope().as_bytes();
+    /// An HMAC context under the signing key of the scope, ready for the string to sign. From the cache
+    /// when it holds the key: the context is started from the cached key directly (the lock is held only
+    /// for that). Otherwise the key is derived and cached.
+    fn signing_context(&self, sc: &Scope<'_>, cred: &Credential) -> hmac::Context {
         let cache_key = sc.cache_key();
         let cache = self.cache.read().unwrap_or_else(PoisonError::into_inner);
         if let Some(e) = cache.0.iter().find(|e| &*e.scope_key == cache_key) {
-            let mut ctx = hmac::Context::with_key(&e.key);
-            drop(cache);
-            feed_string_to_sign(&mut ctx, amz_date, scope, creq_hash);
-            return Ok(ctx.sign());
+            return hmac::Context::with_key(&e.key);
         }
         drop(cache);
+        let (date, region, service) = (sc.date(), sc.region(), sc.service());
         let step = |key: &[u8], data: &[u8]| hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), data);
         let k_date = step(cred.secret.expose(), date);
         let k_region = step(k_date.as_ref(), region.as_bytes());
         let k_service = step(k_region.as_ref(), service.as_bytes());
         let k_signing = step(k_service.as_ref(), b"aws4_request");
         let key = hmac::Key::new(hmac::HMAC_SHA256, k_signing.as_ref());
-        let entry = CacheEntry { scope_key: cache_key.into(), key: key.clone() };
+        let ctx = hmac::Context::with_key(&key);
+        let entry = CacheEntry { scope_key: cache_key.into(), key };
         let mut cache = self.cache.write().unwrap_or_else(PoisonError::into_inner);
         let (entries, next) = &mut *cache;
         if entries.len() < SIGNING_KEY_CACHE_SIZE {
@@ -675,9 +673,7 @@ impl SigV4Verifier {
             *slot = entry;
             *next = (*next + 1) % SIGNING_KEY_CACHE_SIZE;
         }
-        let mut ctx = hmac::Context::with_key(&key);
-        feed_string_to_sign(&mut ctx, amz_date, scope, creq_hash);
-        Ok(ctx.sign())
+        ctx
     }
 
     /// Reads and checks the request's SigV4 fields into `p` (built with [`Parsed::new`] in the caller's
@@ -1080,38 +1076,33 @@ fn spill(sink: &mut HashingSink, pos: usize, bytes: &[u8]) -> usize {
     sink.staged
 }
 
-/// Room for a string to sign with a credential scope of up to 128 bytes; longer ones are streamed.
-const STRING_TO_SIGN_BUF_LEN: usize = 256;
+/// Room for the string to sign's prefix with a credential scope of up to 128 bytes; longer ones are
+/// fed part by part.
+const STRING_TO_SIGN_PREFIX_LEN: usize = 17 + 16 + 1 + 128 + 1;
 
-/// Feeds the string to sign, `AWS4-HMAC-SHA256\n<amz_date>\n<scope>\n<hex of the canonical-request
-/// hash>`, to `ctx`: laid out in one stack buffer (the hash hex-encoded in place) and passed in one
-/// update when it fits, else part by part.
-fn feed_string_to_sign(ctx: &mut hmac::Context, amz_date: &[u8], scope: &[u8], creq_hash: &[u8]) {
+/// Feeds the string to sign but its last line, `AWS4-HMAC-SHA256\n<amz_date>\n<scope>\n`, to `ctx`: laid
+/// out in one stack buffer and passed in one update when it fits, else part by part. The hex of the
+/// canonical-request hash follows.
+fn feed_string_to_sign_prefix(ctx: &mut hmac::Context, amz_date: &[u8], scope: &[u8]) {
     const HEAD: &[u8] = b"AWS4-HMAC-SHA256\n";
     fn fill<'b>(dst: &'b mut [u8], src: &[u8]) -> Option<&'b mut [u8]> {
         let (head, rest) = dst.split_at_mut_checked(src.len())?;
         head.copy_from_slice(src);
         Some(rest)
     }
-    let mut buf = [0u8; STRING_TO_SIGN_BUF_LEN];
-    let len = HEAD.len() + amz_date.len() + scope.len() + 2 + 2 * creq_hash.len();
+    let mut buf = [0u8; STRING_TO_SIGN_PREFIX_LEN];
+    let len = HEAD.len() + amz_date.len() + scope.len() + 2;
     let laid_out = (|| {
         let rest = fill(&mut buf, HEAD)?;
         let rest = fill(rest, amz_date)?;
         let rest = fill(rest, b"\n")?;
         let rest = fill(rest, scope)?;
-        let rest = fill(rest, b"\n")?;
-        let hex = rest.get_mut(..2 * creq_hash.len())?;
-        hex_encode(creq_hash, hex);
+        fill(rest, b"\n")?;
         Some(())
     })();
     match (laid_out, buf.get(..len)) {
         (Some(()), Some(all)) => ctx.update(all),
-        _ => {
-            let mut hex = [0u8; 64];
-            let hex = hex_encode(creq_hash, &mut hex);
-            [HEAD, amz_date, b"\n", scope, b"\n", hex].iter().for_each(|part| ctx.update(part));
-        }
+        _ => [HEAD, amz_date, b"\n", scope, b"\n"].iter().for_each(|part| ctx.update(part)),
     }
 }
 
@@ -1965,7 +1956,8 @@ mod tests {
             let parts: [&[u8]; 7] =
                 [b"AWS4-HMAC-SHA256", b"\n", b"20150830T123600Z", b"\n", &scope, b"\n", &[b'a', b'5'].repeat(32)];
             let mut ctx = hmac::Context::with_key(&key);
-            feed_string_to_sign(&mut ctx, b"20150830T123600Z", &scope, &hash);
+            feed_string_to_sign_prefix(&mut ctx, b"20150830T123600Z", &scope);
+            ctx.update(hex_encode(&hash, &mut [0u8; 64]));
             assert_eq!(ctx.sign().as_ref(), hmac::sign(&key, &parts.concat()).as_ref(), "scope of {scope_len}");
         }
     }
