@@ -1,8 +1,9 @@
 //! Shared secrets prepared once: rotation sets and key-id stores.
 
 use crate::Error;
+use hashbrown::HashTable;
 use ring::hmac;
-use std::collections::HashMap;
+use std::hash::BuildHasher;
 
 /// The most live secrets one key id (or one webhook endpoint) may hold at once, for rotation.
 pub const MAX_SECRETS_PER_KEY: usize = 8;
@@ -140,12 +141,25 @@ pub fn is_valid_key_id(id: &[u8]) -> bool {
 ///
 /// Bounded by [`MAX_KEY_IDS`]; secrets must be at least [`MIN_KEY_STORE_SECRET_LEN`] bytes.
 ///
-/// The map hashes key ids with foldhash under a per-store random seed rather than SipHash: requests
+/// The table hashes key ids with foldhash under a per-store random seed rather than SipHash: requests
 /// only look ids up, every entry comes from configuration, so there is no insertion an attacker could
-/// flood, and the lookup is on every request's hot path.
-#[derive(Clone, Debug, Default)]
+/// flood, and the lookup is on every request's hot path (where ids are compared a word at a time,
+/// inline: they are public, so the comparison may stop at the first difference).
+#[derive(Clone, Default)]
 pub struct KeyStore {
-    keys: HashMap<Box<str>, Secrets, foldhash::fast::RandomState>,
+    table: HashTable<(Box<[u8]>, Secrets)>,
+    hasher: foldhash::fast::RandomState,
+}
+
+impl core::fmt::Debug for KeyStore {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // Key ids are stored as bytes but are always visible ASCII.
+        let mut map = f.debug_map();
+        for (id, secrets) in &self.table {
+            map.entry(&String::from_utf8_lossy(id), secrets);
+        }
+        map.finish()
+    }
 }
 
 impl KeyStore {
@@ -161,17 +175,19 @@ impl KeyStore {
     /// [`Error::InvalidKey`] for an invalid or duplicate key id, a full store, or secrets refused by
     /// [`Secrets::new`] or shorter than [`MIN_KEY_STORE_SECRET_LEN`].
     pub fn insert<S: AsRef<[u8]>>(&mut self, key_id: &str, secrets: &[S]) -> Result<(), Error> {
-        if !is_valid_key_id(key_id.as_bytes()) {
+        let id = key_id.as_bytes();
+        if !is_valid_key_id(id) {
             return Err(Error::InvalidKey("invalid key id"));
         }
-        if self.keys.contains_key(key_id) {
+        if self.get_bytes(id).is_some() {
             return Err(Error::InvalidKey("duplicate key id"));
         }
-        if self.keys.len() >= MAX_KEY_IDS {
+        if self.table.len() >= MAX_KEY_IDS {
             return Err(Error::InvalidKey("too many key ids"));
         }
         let secrets = Secrets::with_min_len(hmac::HMAC_SHA256, secrets, MIN_KEY_STORE_SECRET_LEN)?;
-        self.keys.insert(key_id.into(), secrets);
+        let hasher = &self.hasher;
+        self.table.insert_unique(hasher.hash_one(id), (id.into(), secrets), |(k, _)| hasher.hash_one(&**k));
         Ok(())
     }
 
@@ -186,26 +202,55 @@ impl KeyStore {
 
     /// Removes a key id; returns whether it was present.
     pub fn remove(&mut self, key_id: &str) -> bool {
-        self.keys.remove(key_id).is_some()
+        let id = key_id.as_bytes();
+        match self.table.find_entry(self.hasher.hash_one(id), |(k, _)| same_id(k, id)) {
+            Ok(entry) => {
+                entry.remove();
+                true
+            }
+            Err(_) => false,
+        }
     }
 
     /// The secrets of `key_id`.
     #[must_use]
     pub fn get(&self, key_id: &str) -> Option<&Secrets> {
-        self.keys.get(key_id)
+        self.get_bytes(key_id.as_bytes())
+    }
+
+    /// The secrets of the key id spelled by `key_id` (bytes as received; only visible ASCII ids are
+    /// ever stored, so anything else is absent).
+    #[must_use]
+    pub fn get_bytes(&self, key_id: &[u8]) -> Option<&Secrets> {
+        self.table.find(self.hasher.hash_one(key_id), |(k, _)| same_id(k, key_id)).map(|(_, s)| s)
     }
 
     /// Number of key ids.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.keys.len()
+        self.table.len()
     }
 
     /// Whether the store is empty.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+        self.table.is_empty()
     }
+}
+
+/// Whether two key ids are the same bytes: eight bytes at a time (the last word overlapping the one
+/// before), inline. Key ids are public, so this need not be constant-time.
+fn same_id(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let Some(last) = n.checked_sub(8) else {
+        return a.iter().zip(b).all(|(x, y)| x == y);
+    };
+    let word =
+        |s: &[u8], at: usize| s.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()).map(u64::from_le_bytes);
+    (0..last).step_by(8).chain([last]).all(|at| word(a, at) == word(b, at))
 }
 
 #[cfg(test)]
@@ -230,5 +275,31 @@ mod tests {
         assert_eq!(ks.len(), 1);
         assert_eq!(format!("{:?}", ks.get("k1").unwrap()), "Secrets([REDACTED; 1])");
         assert!(ks.remove("k1"));
+        assert!(!ks.remove("k1"));
+        assert!(ks.get("k1").is_none());
+    }
+
+    #[test]
+    fn ids_compare_as_bytes_at_every_length() {
+        let long: Vec<u8> = (0..MAX_KEY_ID_LEN).map(|i| b'!' + (i % 90) as u8).collect();
+        for n in 0..=long.len() {
+            let a = &long[..n];
+            assert!(same_id(a, a));
+            for i in 0..n {
+                let mut b = a.to_vec();
+                b[i] ^= 1;
+                assert!(!same_id(a, &b), "length {n}, byte {i}");
+            }
+            assert!(!same_id(a, &long[..n.saturating_sub(1)]) || n == 0);
+        }
+        let mut ks = KeyStore::new();
+        for i in 0..200 {
+            ks.insert(&format!("client-{i}"), &[[i as u8; 16]]).unwrap();
+        }
+        assert_eq!(ks.len(), 200);
+        assert!(
+            ks.get("client-199").is_some() && ks.get("client-200").is_none() && ks.get_bytes(b"client-0\n").is_none()
+        );
+        assert!(ks.insert("client-7", &[[1u8; 16]]).is_err());
     }
 }
