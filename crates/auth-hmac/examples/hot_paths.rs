@@ -10,7 +10,7 @@
 //! `sigv4_multi_any` (the verify calls without asserting success, for a verifier cut short while profiling),
 //! `sigv4_bench_ring`, `sigv4_bench_verify` (the request of the `sigv4_header` bench case: GET
 //! `/v1/items?Param1=value1&list-type=2`, `content-type`, `host`, `x-amz-content-sha256` and `x-amz-date`
-//! signed, empty body).
+//! signed, empty body), `sigv4_presigned_verify` (the request of the `sigv4_query` bench case).
 //! Every mode builds the same fixtures, so `count(mode, n) - count(setup, n)` is the cost of `n` runs
 //! (for the `sigv4*` modes, subtract `setup_sigv4`: they mint one signed request instead of `n`).
 //! `sigv4_bench_any`, like the other `_any` modes. `time_any <rounds>` prints the best batch of the `_any` calls.
@@ -267,6 +267,23 @@ fn main() {
         "sigv4_verify" => (0..n).for_each(|_| sigv4_verify(0)),
         "sigv4_multi_ring" => (0..n).for_each(|_| sigv4_ring(&cases[1])),
         "sigv4_multi_verify" => (0..n).for_each(|_| sigv4_verify(1)),
+        "sigv4_presigned_verify" => {
+            // The request of the `sigv4_query` bench case.
+            let p = SigV4Params::AWS_EXAMPLE;
+            let target = mint::sigv4_presigned_target(
+                &p,
+                "GET",
+                "example.amazonaws.com",
+                "/v1/items",
+                &[("Param1", "value1")],
+                900,
+                b"",
+            );
+            let hs: [(&str, &[u8]); 1] = [("host", b"example.amazonaws.com")];
+            let req = RequestView::new("GET", &target, Headers::from_pairs(&hs), b"");
+            assert!(sigv4.verify(&req, sigv4_now).is_ok());
+            (0..n).for_each(|_| assert!(black_box(sigv4.verify(black_box(&req), sigv4_now)).is_ok()));
+        }
         "sigv4_bench_ring" => (0..n).for_each(|_| sigv4_ring(&cases[2])),
         "sigv4_bench_verify" => (0..n).for_each(|_| sigv4_verify(2)),
         // The same calls without asserting success: for measuring a verifier cut short while profiling.

@@ -804,13 +804,9 @@ impl SigV4Verifier {
     ) -> Result<(), Error> {
         out.put(req.method().as_bytes());
         out.byte(b'\n');
-        let (path, query) = (p.path, p.query);
-        canonical_uri(path, self.effective_mode(service), out)?;
-        out.byte(b'\n');
         let skip = Skip { signature: p.presigned, token: p.presigned && !self.token_in_canonical_query };
-        if !p.query_index.write_sorted(query, skip, out) {
-            canonical_query(query, skip, out)?;
-        }
+        let target = Target { whole: req.target(), path: p.path, query: p.query, index: &p.query_index };
+        write_target(&target, self.effective_mode(service), skip, out)?;
         out.byte(b'\n');
         // Headers.
         let h = req.headers();
@@ -878,6 +874,47 @@ impl SigV4Verifier {
     }
 }
 
+/// A request target split at its first `?`, with the index of its query.
+struct Target<'t> {
+    /// `path?query`, or `path` alone when `query` is empty.
+    whole: &'t str,
+    path: &'t str,
+    query: &'t str,
+    index: &'t QueryIndex,
+}
+
+/// The canonical URI, a line break and the canonical query of `t`. When the target as received is
+/// already in canonical form (a plain path written as is in `mode`, a query that
+/// [`QueryIndex::is_verbatim`] accepts) it is written in one piece, its `?` turned into the line break;
+/// a property test checks that this writes what the general path writes.
+fn write_target<S: Sink>(t: &Target<'_>, mode: UriMode, skip: Skip, out: &mut S) -> Result<(), Error> {
+    if !t.query.is_empty()
+        && t.whole.len() == t.path.len() + 1 + t.query.len()
+        && t.index.is_verbatim(t.query, skip)
+        && uri_is_verbatim(t.path, mode)
+    {
+        out.put_replacing(t.whole.as_bytes(), t.path.len(), b'\n');
+        return Ok(());
+    }
+    canonical_uri(t.path, mode, out)?;
+    out.byte(b'\n');
+    if !t.index.write_sorted(t.query, skip, out) {
+        canonical_query(t.query, skip, out)?;
+    }
+    Ok(())
+}
+
+/// Whether [`canonical_uri`] writes `path` as it is in `mode` (not [`UriMode::Auto`]): a non-empty path
+/// of unreserved bytes and `/`, normal unless `mode` never normalizes.
+fn uri_is_verbatim(path: &str, mode: UriMode) -> bool {
+    !path.is_empty()
+        && path.bytes().all(|b| b == b'/' || unreserved(b))
+        && match mode {
+            UriMode::S3 | UriMode::EncodeWithoutNormalizing => true,
+            UriMode::Standard | UriMode::Auto => is_normal(path),
+        }
+}
+
 /// The canonical URI of `path` (as received, before `?`) in `mode` (not [`UriMode::Auto`], which
 /// [`SigV4Verifier::effective_mode`] resolves).
 fn canonical_uri<S: Sink>(path: &str, mode: UriMode, out: &mut S) -> Result<(), Error> {
@@ -917,6 +954,17 @@ trait Sink {
     fn byte(&mut self, b: u8);
     /// Bytes written so far.
     fn written(&self) -> usize;
+    /// Appends `bytes` with the byte at `at` replaced by `b` (as is when `at` is out of range).
+    fn put_replacing(&mut self, bytes: &[u8], at: usize, b: u8) {
+        match (bytes.get(..at), bytes.get(at + 1..)) {
+            (Some(head), Some(tail)) => {
+                self.put(head);
+                self.byte(b);
+                self.put(tail);
+            }
+            _ => self.put(bytes),
+        }
+    }
 }
 
 impl Sink for Vec<u8> {
@@ -1065,6 +1113,27 @@ impl Sink for StageCursor<'_> {
     fn written(&self) -> usize {
         self.sink.flushed.saturating_add(self.pos)
     }
+    #[inline]
+    fn put_replacing(&mut self, bytes: &[u8], at: usize, b: u8) {
+        let end = self.pos + bytes.len();
+        if let Some(dst) = self.sink.stage.get_mut(self.pos..end) {
+            // One copy, then the one byte.
+            dst.copy_from_slice(bytes);
+            if let Some(slot) = dst.get_mut(at) {
+                *slot = b;
+            }
+            self.pos = end;
+        } else {
+            match (bytes.get(..at), bytes.get(at + 1..)) {
+                (Some(head), Some(tail)) => {
+                    self.put(head);
+                    self.byte(b);
+                    self.put(tail);
+                }
+                _ => self.put(bytes),
+            }
+        }
+    }
 }
 
 /// [`HashingSink::flush_and_put`] for a cursor at `pos`; returns the new position.
@@ -1162,6 +1231,8 @@ struct QueryIndex {
     len: usize,
     /// More than [`FAST_QUERY_PARAMS`] parameters, or an offset beyond `u16`.
     overflow: bool,
+    /// An empty piece between `&`s (or before the first, or after the last).
+    gaps: bool,
 }
 
 impl QueryIndex {
@@ -1175,7 +1246,13 @@ impl QueryIndex {
     /// Splits `query` at `&`, skipping empty pieces, and calls `each` with every parameter's name and
     /// value (empty without `=`) in order, recording them.
     const fn new() -> Self {
-        Self { params: [(0, 0, 0); FAST_QUERY_PARAMS], flags: [0; FAST_QUERY_PARAMS], len: 0, overflow: false }
+        Self {
+            params: [(0, 0, 0); FAST_QUERY_PARAMS],
+            flags: [0; FAST_QUERY_PARAMS],
+            len: 0,
+            overflow: false,
+            gaps: false,
+        }
     }
 
     #[inline(always)]
@@ -1193,6 +1270,8 @@ impl QueryIndex {
                 let (name, value) = split_pair(query.get(start..start + len).unwrap_or_default());
                 each(name, value)?;
                 self.record(start, name, value, start + len);
+            } else {
+                self.gaps = true;
             }
             start += len + 1;
         }
@@ -1216,6 +1295,40 @@ impl QueryIndex {
             | (u8::from(name == "X-Amz-Signature") * Self::SIGNATURE)
             | (u8::from(name == "X-Amz-Security-Token") * Self::TOKEN);
         self.len += 1;
+    }
+
+    /// Whether `query` (what this index was built from) is its own canonical query: not empty, every
+    /// parameter already canonical, none skipped, each with an `=`, no empty pieces, in sorted order (by
+    /// name, then value). [`write_target`] then writes it as received.
+    fn is_verbatim(&self, query: &str, skip: Skip) -> bool {
+        // A presigned query holds the skipped `X-Amz-Signature`: never verbatim.
+        if self.overflow || self.gaps || self.len == 0 || skip.signature {
+            return false;
+        }
+        let skipped = (u8::from(skip.signature) * Self::SIGNATURE) | (u8::from(skip.token) * Self::TOKEN);
+        let want = Self::CANONICAL;
+        let (Some(flags), Some(params)) = (self.flags.get(..self.len), self.params.get(..self.len)) else {
+            return false;
+        };
+        // Every parameter canonical, none skipped, each name ended by an `=` (the value's end is past the
+        // name's exactly then).
+        if flags.iter().zip(params).fold(false, |any, (&f, &(_, b, c))| any | (f & (want | skipped) != want) | (b >= c))
+        {
+            return false;
+        }
+        let q = query.as_bytes();
+        let parts = |&(a, b, c): &(u16, u16, u16)| {
+            let name = q.get(usize::from(a)..usize::from(b)).unwrap_or_default();
+            let value = q.get(usize::from(b) + 1..usize::from(c)).unwrap_or_default();
+            (name, value)
+        };
+        params.windows(2).all(|w| match w {
+            [x, y] => {
+                let ((xn, xv), (yn, yv)) = (parts(x), parts(y));
+                bytes_cmp(xn, yn).then_with(|| bytes_cmp(xv, yv)).is_le()
+            }
+            _ => true,
+        })
     }
 
     /// Writes the canonical query when every parameter left after `skip` is already canonical: sorted
@@ -1885,6 +1998,69 @@ mod tests {
                 } else {
                     prop_assert!(fast.is_empty());
                 }
+            }
+
+            /// A target written in one piece is what the general path writes: canonical URI, line
+            /// break, canonical query.
+            #[test]
+            fn verbatim_target_matches_general(
+                path in prop_oneof![
+                    2 => prop::collection::vec(prop::sample::select(b"/a.~-_Z9%2F/. .".to_vec()), 0..12)
+                        .prop_map(|p| String::from_utf8(p).unwrap()),
+                    3 => "(/[A-Za-z0-9~_.-]{1,5}){1,3}/?",
+                ],
+                q in prop_oneof![
+                    query(),
+                    prop::collection::vec(("([A-Za-z0-9_.~-]|%2F|%20){0,4}", "([A-Za-z0-9_.~-]|%2F|%3D){0,4}"), 1..6)
+                        .prop_map(|ps| ps.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join("&")),
+                ],
+                sort in any::<bool>(),
+                mode in prop::sample::select(vec![UriMode::S3, UriMode::EncodeWithoutNormalizing, UriMode::Standard]),
+                signature in any::<bool>(),
+                token in any::<bool>(),
+            ) {
+                let q = if sort {
+                    let mut parts: Vec<&str> = q.split('&').collect();
+                    parts.sort_by(|a, b| split_pair(a).cmp(&split_pair(b)));
+                    parts.join("&")
+                } else {
+                    q
+                };
+                let skip = Skip { signature, token: signature && token };
+                let mut index = QueryIndex::new();
+                index.scan(&q, |_, _| Ok(())).unwrap();
+                let whole = if q.is_empty() { path.clone() } else { format!("{path}?{q}") };
+                let t = Target { whole: &whole, path: &path, query: &q, index: &index };
+                let mut fast = Vec::new();
+                let got = write_target(&t, mode, skip, &mut fast).map(|()| fast);
+                let mut general = Vec::new();
+                let want = canonical_uri(&path, mode, &mut general)
+                    .and_then(|()| {
+                        general.push(b'\n');
+                        canonical_query(&q, skip, &mut general)
+                    })
+                    .map(|()| general);
+                prop_assert_eq!(got, want);
+                // The staged cursor writes the same bytes as the buffer.
+                if uri_is_verbatim(&path, mode) && index.is_verbatim(&q, skip) {
+                    let mut h = HashingSink::new();
+                    h.scoped(|c| write_target(&t, mode, skip, c)).unwrap();
+                    let mut v = Vec::new();
+                    write_target(&t, mode, skip, &mut v).unwrap();
+                    let (got, want) = (h.finish(), digest::digest(&digest::SHA256, &v));
+                    prop_assert_eq!(got.as_ref(), want.as_ref());
+                }
+            }
+
+            /// The in-place index finds sorted canonical queries verbatim.
+            #[test]
+            fn sorted_canonical_queries_are_verbatim(pairs in prop::collection::vec(("[A-Za-z0-9_.~-]{1,6}", "[A-Za-z0-9_.~-]{0,6}"), 1..10)) {
+                let mut pairs = pairs;
+                pairs.sort();
+                let q = pairs.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join("&");
+                let mut index = QueryIndex::new();
+                index.scan(&q, |_, _| Ok(())).unwrap();
+                prop_assert!(index.is_verbatim(&q, Skip { signature: false, token: false }), "{}", q);
             }
 
             /// The staged SHA-256 equals the SHA-256 of the same writes collected in a buffer.
