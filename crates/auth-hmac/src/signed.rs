@@ -25,8 +25,12 @@
 //!   requests), the nonce is recorded in the caller's [`ReplayGuard`] under the namespace of the key id,
 //!   until the timestamp leaves the window; a second use inside the window is `replayed`.
 //! - **Rotation:** a key id may have several live secrets ([`KeyStore`]).
-//! - The body is streamed into the HMAC right after the other fields (which are gathered in a small
-//!   stack buffer first): the body is never copied and nothing is allocated.
+//! - The body is streamed into the HMAC right after the other fields (which are gathered, with the
+//!   body's first bytes up to a SHA-256 block boundary, in a small stack buffer): the body is never
+//!   copied whole and nothing is allocated.
+//! - The computed MAC is compared in constant time with the signature as spelled (lowercase hex), so
+//!   an accepted signature is never decoded; a refused one is decoded to tell `malformed_signature`
+//!   from `bad_signature`.
 //!
 //! ## What the format does not bind
 //!
@@ -47,9 +51,10 @@
 
 use crate::Error;
 use crate::keys::{KeyStore, is_valid_key_id};
-use crate::util::{check_window, hex_lower_exact, is_ctl, name_is, parse_unix};
+use crate::util::{check_window, hex_lower_exact, hex_matches_ct, is_ctl, name_is, parse_unix};
 use auth_core::header::is_tchar;
 use auth_core::{Identity, ReplayGuard, RequestView, Scheme, Timestamp};
+use ring::hmac;
 
 /// Default half-width of the timestamp window, in seconds (±5 minutes).
 pub const DEFAULT_WINDOW_SECS: u32 = 300;
@@ -180,30 +185,42 @@ impl SignedRequestVerifier {
 
         let method = req.method().as_bytes();
         let target = req.target().as_bytes();
+        let body = req.body();
         let timestamp = check_fields(method, target, key_id, ts_raw, nonce)?;
-        let expected: [u8; 32] = hex_lower_exact(sig)?;
+        let secrets = self.keys.get_bytes(key_id);
+        let mut buf = [0u8; HEAD_BUF_LEN];
+        let head = join_head(&[method, target, ts_raw, nonce], body, &mut buf);
+        let mac_matches = |key: &hmac::Key| {
+            let mut ctx = hmac::Context::with_key(key);
+            if let Some((head, rest)) = head {
+                ctx.update(head);
+                ctx.update(rest);
+            } else {
+                for part in [method, target, ts_raw, nonce] {
+                    ctx.update(part);
+                    ctx.update(b"\n");
+                }
+                ctx.update(body);
+            }
+            hex_matches_ct(ctx.sign().as_ref(), sig)
+        };
+        // The MAC is compared in its lowercase hex spelling, so the signature is not decoded on the way
+        // to an accepted request: equal to a valid spelling, it is one. Otherwise it is decoded to tell a
+        // malformed signature from a wrong one, before the key id is judged (the documented order).
+        let first = secrets.and_then(|s| s.keys().first()).map(mac_matches);
+        let secret_index = match first {
+            Some(true) => 0,
+            _ => {
+                hex_lower_exact::<32>(sig)?;
+                let secrets = secrets.ok_or(Error::UnknownKey)?;
+                // Rotation: the other live secrets, in order.
+                let rest = secrets.keys().get(1..).unwrap_or_default();
+                rest.iter().position(mac_matches).ok_or(Error::BadSignature)? + 1
+            }
+        };
         // Validated above as visible ASCII.
         let key_id = core::str::from_utf8(key_id).map_err(|_| Error::MalformedHeader(headers::API_KEY))?;
         let nonce = core::str::from_utf8(nonce).map_err(|_| Error::InvalidNonce)?;
-        let secrets = self.keys.get(key_id).ok_or(Error::UnknownKey)?;
-
-        let body = req.body();
-        // The four fields and their newlines go to the MAC in one update when they fit the buffer.
-        let mut buf = [0u8; PREFIX_BUF_LEN];
-        let prefix = join_lines(&[method, target, ts_raw, nonce.as_bytes()], &mut buf);
-        let secret_index = secrets
-            .find(&expected, |ctx| {
-                if let Some(prefix) = prefix {
-                    ctx.update(prefix);
-                } else {
-                    for part in [method, target, ts_raw, nonce.as_bytes()] {
-                        ctx.update(part);
-                        ctx.update(b"\n");
-                    }
-                }
-                ctx.update(body);
-            })
-            .ok_or(Error::BadSignature)?;
 
         check_window(timestamp, now, self.window)?;
         // Keep the nonce until the timestamp leaves the window: accepted up to ts + window inclusive.
@@ -213,11 +230,18 @@ impl SignedRequestVerifier {
     }
 }
 
-/// Stack buffer for the signed fields before the body (method, target, timestamp, nonce, newlines).
-const PREFIX_BUF_LEN: usize = 256;
+/// Stack buffer for the signed fields before the body (method, target, timestamp, nonce, newlines) and
+/// the first body bytes after them: four SHA-256 blocks.
+const HEAD_BUF_LEN: usize = 256;
+/// The SHA-256 block size.
+const BLOCK: usize = 64;
 
-/// `parts`, each followed by `\n`, copied into `buf`; `None` when they do not fit.
-fn join_lines<'b>(parts: &[&[u8]], buf: &'b mut [u8]) -> Option<&'b [u8]> {
+/// `parts`, each followed by `\n`, then the first bytes of `body` up to the next block boundary, copied
+/// into `buf`; with the rest of `body`. `None` when the parts do not fit.
+///
+/// The head is a whole number of blocks (unless the body ends first), so the HMAC hashes it straight
+/// from `buf` and the rest straight from the body: nothing is staged in the digest's own buffer.
+fn join_head<'b, 'r>(parts: &[&[u8]], body: &'r [u8], buf: &'b mut [u8; HEAD_BUF_LEN]) -> Option<(&'b [u8], &'r [u8])> {
     let mut n = 0;
     for part in parts {
         let end = n + part.len();
@@ -225,7 +249,10 @@ fn join_lines<'b>(parts: &[&[u8]], buf: &'b mut [u8]) -> Option<&'b [u8]> {
         *buf.get_mut(end)? = b'\n';
         n = end + 1;
     }
-    buf.get(..n)
+    let take = (n.next_multiple_of(BLOCK) - n).min(body.len());
+    let (first, rest) = body.split_at_checked(take)?;
+    buf.get_mut(n..n + take)?.copy_from_slice(first);
+    Some((buf.get(..n + take)?, rest))
 }
 
 /// Checks the method, target, key id, timestamp and nonce and parses the timestamp.
@@ -572,7 +599,7 @@ mod tests {
     }
 
     mod fast_path {
-        use super::super::{NAMES, check_fields, check_fields_in_order, join_lines};
+        use super::super::{BLOCK, HEAD_BUF_LEN, NAMES, check_fields, check_fields_in_order, join_head};
         use crate::util::name_is;
         use proptest::prelude::*;
 
@@ -655,15 +682,20 @@ mod tests {
                 }
             }
 
-            /// The joined prefix is the fields with their newlines, or `None` when it does not fit.
+            /// The head is the fields with their newlines, then body bytes up to a block boundary (or the
+            /// end of the body); head and rest are the whole message. `None` only when the fields do not fit.
             #[test]
-            fn join_lines_is_concatenation(parts in prop::collection::vec(field(100), 0..5), cap in 0usize..300) {
-                let mut buf = vec![0u8; cap];
+            fn join_head_is_concatenation(parts in prop::collection::vec(field(60), 0..5), body in field(200)) {
+                let mut buf = [0u8; HEAD_BUF_LEN];
                 let parts: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
-                let want: Vec<u8> = parts.iter().flat_map(|p| p.iter().copied().chain([b'\n'])).collect();
-                match join_lines(&parts, &mut buf) {
-                    Some(got) => prop_assert_eq!(got, &want[..]),
-                    None => prop_assert!(want.len() > cap),
+                let fields: Vec<u8> = parts.iter().flat_map(|p| p.iter().copied().chain([b'\n'])).collect();
+                match join_head(&parts, &body, &mut buf) {
+                    Some((head, rest)) => {
+                        prop_assert_eq!([head, rest].concat(), [&fields[..], &body[..]].concat());
+                        prop_assert!(head.len() >= fields.len());
+                        prop_assert!(head.len() % BLOCK == 0 || rest.is_empty());
+                    }
+                    None => prop_assert!(fields.len() > HEAD_BUF_LEN),
                 }
             }
         }

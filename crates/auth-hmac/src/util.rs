@@ -74,6 +74,39 @@ const fn hex8(x: u64) -> (u32, u64) {
     (w as u32, bad)
 }
 
+/// Whether `sig` is the lowercase hex spelling of `mac`, in time that depends only on the lengths.
+///
+/// The MAC is secret until this verdict, so it is spelled without tables or branches (`cargo xtask ct`
+/// checks this path under valgrind), word by word beside the signature, and only the OR of all the
+/// differences meets [`auth_core::ct_eq`]'s barrier. Nothing is decoded: a signature equal to a valid
+/// spelling is one, and callers decode only to tell a malformed signature from a wrong one.
+pub(crate) fn hex_matches_ct(mac: &[u8], sig: &[u8]) -> bool {
+    if !mac.len().is_multiple_of(4) || sig.len() != mac.len().saturating_mul(2) {
+        return false;
+    }
+    let diff = mac.chunks_exact(4).zip(sig.chunks_exact(8)).fold(0u64, |acc, (four, eight)| {
+        let four = <[u8; 4]>::try_from(four).unwrap_or([0; 4]);
+        acc | (hex8_of(four) ^ u64::from_le_bytes(<[u8; 8]>::try_from(eight).unwrap_or([0; 8])))
+    });
+    auth_core::ct_eq(&diff.to_le_bytes(), &[0; 8])
+}
+
+/// The eight lowercase hex digits of four bytes, as the little-endian word of their spelling.
+///
+/// Each byte's nibbles are spread into two bytes (high nibble first in memory), then `'0'` is added to
+/// every nibble and `'a' - '0' - 10` more to those above 9, which `n + 0x76` marks in bit 7 (no byte
+/// carries or borrows into the next). No tables, no branches.
+const fn hex8_of(four: [u8; 4]) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let x = u32::from_le_bytes(four) as u64;
+    let x = (x | (x << 16)) & 0x0000_ffff_0000_ffff;
+    let x = (x | (x << 8)) & 0x00ff_00ff_00ff_00ff;
+    let nib = ((x >> 4) & 0x000f_000f_000f_000f) | ((x & 0x000f_000f_000f_000f) << 8);
+    // 0x80 in each byte whose nibble is above 9, turned into 0x7f there, masked down to 0x27.
+    let above9 = (nib + ONES * 0x76) & (ONES * 0x80);
+    nib + ONES * b'0' as u64 + ((above9 - (above9 >> 7)) & (ONES * (b'a' - b'0' - 10) as u64))
+}
+
 /// Lowercase hex digit values; 0xff for every other byte.
 #[allow(clippy::indexing_slicing)] // const construction over 0..256 within a [u8; 256]
 const HEX_LOWER: [u8; 256] = {
@@ -318,6 +351,28 @@ mod tests {
         let mut buf = [0u8; 512];
         let want: String = all.iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(hex_encode(&all, &mut buf), want.as_bytes());
+        // The constant-time matcher agrees with the table spelling on every byte value in every
+        // position, and refuses any other spelling: uppercase, one digit changed, wrong lengths.
+        for chunk in all.chunks_exact(32) {
+            let mut mac: [u8; 32] = chunk.try_into().unwrap();
+            for _ in 0..2 {
+                let mut spelled = [0u8; 64];
+                hex_encode(&mac, &mut spelled);
+                assert!(hex_matches_ct(&mac, &spelled));
+                assert!(
+                    !hex_matches_ct(&mac, spelled.to_ascii_uppercase().as_slice())
+                        || !spelled.iter().any(u8::is_ascii_alphabetic)
+                );
+                for i in 0..64 {
+                    let mut bad = spelled;
+                    bad[i] ^= 1;
+                    assert!(!hex_matches_ct(&mac, &bad), "digit {i}");
+                }
+                assert!(!hex_matches_ct(&mac, &spelled[..62]));
+                assert!(!hex_matches_ct(&mac[..31], &spelled[..62]));
+                mac.reverse();
+            }
+        }
     }
 
     #[test]
