@@ -87,27 +87,55 @@ pub struct SignedRequestVerifier {
 }
 
 /// A verified signed request. Borrows from the request; converts into an [`Identity`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// The key id and nonce are kept as the request's bytes (checked to be ASCII by
+/// [`SignedRequestVerifier::verify`]) and read as text through [`key_id`](Self::key_id) and
+/// [`nonce`](Self::nonce), so a caller that does not need them pays nothing for the conversion.
+#[derive(Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SignedRequestVerified<'a> {
-    /// The key id that signed (`X-API-Key`).
-    pub key_id: &'a str,
+    key_id: &'a [u8],
     /// The signed timestamp.
     pub timestamp: Timestamp,
-    /// The nonce, now recorded in the replay guard.
-    pub nonce: &'a str,
+    nonce: &'a [u8],
     /// Which of the key id's secrets matched (0 = first configured), useful to watch a rotation.
     pub secret_index: usize,
 }
 
-impl SignedRequestVerified<'_> {
+impl<'a> SignedRequestVerified<'a> {
+    /// The key id that signed (`X-API-Key`): 1 to [`crate::keys::MAX_KEY_ID_LEN`] visible ASCII bytes.
+    #[must_use]
+    pub fn key_id(&self) -> &'a str {
+        // Checked as visible ASCII before the request was accepted, so this never falls back.
+        core::str::from_utf8(self.key_id).unwrap_or_default()
+    }
+
+    /// The nonce, now recorded in the replay guard: [`MIN_NONCE_LEN`]..=[`MAX_NONCE_LEN`] bytes of
+    /// `A-Z a-z 0-9 - _ . ~`.
+    #[must_use]
+    pub fn nonce(&self) -> &'a str {
+        // Checked against the nonce alphabet before the request was accepted.
+        core::str::from_utf8(self.nonce).unwrap_or_default()
+    }
+
     /// An [`Identity`] with the key id as subject and `key_id` / `secret_index` attributes.
     #[must_use]
     pub fn identity(&self) -> Identity {
-        Identity::new(Scheme::Hmac, self.key_id)
-            .with_attribute("key_id", self.key_id)
+        Identity::new(Scheme::Hmac, self.key_id())
+            .with_attribute("key_id", self.key_id())
             .with_attribute("hmac_scheme", "signed_request")
             .with_attribute("secret_index", self.secret_index.to_string())
+    }
+}
+
+impl core::fmt::Debug for SignedRequestVerified<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SignedRequestVerified")
+            .field("key_id", &self.key_id())
+            .field("timestamp", &self.timestamp)
+            .field("nonce", &self.nonce())
+            .field("secret_index", &self.secret_index)
+            .finish()
     }
 }
 
@@ -218,14 +246,11 @@ impl SignedRequestVerifier {
                 rest.iter().position(mac_matches).ok_or(Error::BadSignature)? + 1
             }
         };
-        // Validated above as visible ASCII.
-        let key_id = core::str::from_utf8(key_id).map_err(|_| Error::MalformedHeader(headers::API_KEY))?;
-        let nonce = core::str::from_utf8(nonce).map_err(|_| Error::InvalidNonce)?;
 
         check_window(timestamp, now, self.window)?;
         // Keep the nonce until the timestamp leaves the window: accepted up to ts + window inclusive.
         let until = timestamp.saturating_add_secs(i64::from(self.window) + 1);
-        guard.check_and_record(key_id.as_bytes(), nonce.as_bytes(), until, now)?;
+        guard.check_and_record(key_id, nonce, until, now)?;
         Ok(SignedRequestVerified { key_id, timestamp, nonce, secret_index })
     }
 }

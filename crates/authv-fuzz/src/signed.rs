@@ -119,7 +119,7 @@ pub fn signed_request(data: &[u8]) {
     let ts_raw = h.get_all("x-timestamp").next().expect("accepted without a timestamp");
     let sig = h.get_all("x-signature").next().expect("accepted without a signature");
     let mut msg = Vec::new();
-    for part in [req.method().as_bytes(), req.target().as_bytes(), ts_raw, ok.nonce.as_bytes()] {
+    for part in [req.method().as_bytes(), req.target().as_bytes(), ts_raw, ok.nonce().as_bytes()] {
         msg.extend_from_slice(part);
         msg.push(b'\n');
     }
@@ -129,12 +129,12 @@ pub fn signed_request(data: &[u8]) {
     assert_eq!(one_shot.as_bytes(), sig, "accepted a signature a one-shot HMAC does not compute");
     if ts_raw == ok.timestamp.as_unix().to_string().as_bytes() {
         let minted = tk::signed_request_headers(
-            ok.key_id,
+            ok.key_id(),
             SIGNED_SECRET,
             req.method(),
             req.target(),
             ok.timestamp.as_unix(),
-            ok.nonce,
+            ok.nonce(),
             req.body(),
         );
         assert_eq!(minted[3].1.as_bytes(), sig);
