@@ -1,23 +1,31 @@
 //! Wall-clock ratios that hold up on a loaded machine: for each case, authv and its limit run in
-//! alternating batches (200 calls each), and the best batch of each gives the ratio. A burst of
-//! load slows whichever batch it hits, so the best batches are the ones it missed; criterion's
-//! medians, which `cargo xtask bench` reports, need a quiet machine.
+//! alternating batches (1,024 calls each, so a fixture's periodic work, such as the signed-request
+//! fixture replacing its replay guard every 1,024 calls, falls in every batch), and the best batch of
+//! each gives the ratio. A burst of load slows whichever batch it hits, so the best batches are the
+//! ones it missed; the median batches are printed beside them. Criterion's medians, which
+//! `cargo xtask bench` reports, need a quiet machine.
 //!
 //! ```text
-//! authv-bench-ratio [ROUNDS] [CASE...]     e.g. authv-bench-ratio 300 signed_request_1k sigv4_header
+//! authv-bench-ratio [ROUNDS] [CASE...]     e.g. authv-bench-ratio 100 signed_request_1k sigv4_header
 //! ```
 #![allow(missing_docs, clippy::print_stdout)]
 
 use std::time::Instant;
 
-const BATCH: u32 = 200;
+const BATCH: u32 = 1024;
 
-fn best_batch(op: &authv_benches::Op, best: &mut f64) {
+/// Nanoseconds per call of one batch.
+fn batch(op: &authv_benches::Op) -> f64 {
     let t = Instant::now();
     for _ in 0..BATCH {
         std::hint::black_box(op());
     }
-    *best = best.min(t.elapsed().as_secs_f64() * 1e9 / f64::from(BATCH));
+    t.elapsed().as_secs_f64() * 1e9 / f64::from(BATCH)
+}
+
+fn best_and_median(mut v: Vec<f64>) -> (f64, f64) {
+    v.sort_by(f64::total_cmp);
+    (v.first().copied().unwrap_or(f64::NAN), v.get(v.len() / 2).copied().unwrap_or(f64::NAN))
 }
 
 fn main() {
@@ -27,13 +35,17 @@ fn main() {
         None => (100, args.as_slice()),
     };
     let cases = authv_benches::all_cases(&|_| Vec::new());
-    println!("{:24} {:>12} {:>12} {:>8}", "case", "authv ns", "limit ns", "ratio");
+    println!(
+        "{:24} {:>12} {:>12} {:>8} {:>14} {:>14} {:>8}",
+        "case", "authv ns", "limit ns", "ratio", "median authv", "median limit", "ratio"
+    );
     for case in cases.iter().filter(|c| wanted.is_empty() || wanted.iter().any(|w| w == c.id)) {
-        let (mut a, mut l) = (f64::MAX, f64::MAX);
+        let (mut a, mut l) = (Vec::new(), Vec::new());
         for _ in 0..rounds {
-            best_batch(&case.authv, &mut a);
-            best_batch(&case.limit, &mut l);
+            a.push(batch(&case.authv));
+            l.push(batch(&case.limit));
         }
-        println!("{:24} {a:12.1} {l:12.1} {:8.3}", case.id, a / l);
+        let ((a, am), (l, lm)) = (best_and_median(a), best_and_median(l));
+        println!("{:24} {a:12.1} {l:12.1} {:8.3} {am:14.1} {lm:14.1} {:8.3}", case.id, a / l, am / lm);
     }
 }
