@@ -195,27 +195,30 @@ impl MemoryReplayGuard {
         self.len() == 0
     }
 
-    /// The keyed hash of the pair: the namespace length frames the namespace, so `("ab", "c")` and
-    /// `("a", "bc")` are different pairs.
+    /// The keyed hash of the pair: `namespace ‖ id ‖ namespace length (two bytes, little-endian)`. The
+    /// trailing length frames the namespace, so `("ab", "c")` and `("a", "bc")` are different pairs;
+    /// callers have checked the pair against [`MAX_REPLAY_ID_LEN`], so the length fits two bytes. A
+    /// trailing two-byte length rather than a leading word keeps a key id with a nonce within four
+    /// SipHash blocks.
     ///
     /// Short pairs (most nonces and key ids) are gathered into one stack buffer and hashed in a single
     /// write: the same bytes as the three writes of longer pairs, so the same key, at less cost.
     fn key(&self, namespace: &[u8], id: &[u8]) -> u64 {
         let mut h = self.hasher.build_hasher();
-        let len = (namespace.len() as u64).to_ne_bytes();
+        let len = u16::try_from(namespace.len()).unwrap_or(u16::MAX).to_le_bytes();
         let mut buf = [0u8; 64];
-        let b = len.len() + namespace.len() + id.len();
-        if let Some((l, rest)) = buf.get_mut(..b).and_then(|w| w.split_at_mut_checked(len.len()))
-            && let Some((n, i)) = rest.split_at_mut_checked(namespace.len())
+        let total = namespace.len() + id.len() + len.len();
+        if let Some((n, rest)) = buf.get_mut(..total).and_then(|w| w.split_at_mut_checked(namespace.len()))
+            && let Some((i, l)) = rest.split_at_mut_checked(id.len())
         {
-            l.copy_from_slice(&len);
             n.copy_from_slice(namespace);
             i.copy_from_slice(id);
-            h.write(buf.get(..b).unwrap_or_default());
+            l.copy_from_slice(&len);
+            h.write(buf.get(..total).unwrap_or_default());
         } else {
-            h.write(&len);
             h.write(namespace);
             h.write(id);
+            h.write(&len);
         }
         h.finish()
     }
@@ -403,9 +406,9 @@ mod tests {
         let g = MemoryReplayGuard::new(16);
         let three = |ns: &[u8], id: &[u8]| {
             let mut h = g.hasher.build_hasher();
-            h.write_u64(ns.len() as u64);
             h.write(ns);
             h.write(id);
+            h.write(&u16::try_from(ns.len()).unwrap().to_le_bytes());
             h.finish()
         };
         let bytes: Vec<u8> = (0..80u8).collect();
