@@ -8,6 +8,7 @@
 use crate::rejection::{Reject, Rejection};
 use crate::time::Timestamp;
 use core::fmt;
+use siphasher::sip::SipHasher13;
 use std::hash::{BuildHasher, Hasher, RandomState};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -111,14 +112,15 @@ impl<T: ReplayGuard + ?Sized> ReplayGuard for Box<T> {
 ///   so nothing is swept and no expiry queue is kept. When both buckets are full of live ids, live
 ///   entries are moved to their other bucket (a bounded breadth-first search for a free slot, cuckoo
 ///   hashing), so the guard fills to well above its requested capacity before it refuses an id.
-/// - **Compact keys:** each (namespace, id) pair is stored as a 64-bit keyed hash of the pair (std's
-///   SipHash-1-3) under a random key chosen at construction; ids themselves are not kept, and an
+/// - **Compact keys:** each (namespace, id) pair is stored as a 64-bit keyed hash of the pair
+///   (SipHash-1-3, from the `siphasher` crate) under a random key chosen at construction; ids themselves are not kept, and an
 ///   attacker who cannot see the key cannot craft colliding ids. A collision can only make a fresh id
 ///   look replayed (the guard fails closed, it never lets a replay through): a fresh id is compared with
 ///   eight stored keys, so it collides with probability about `2^-61`.
 pub struct MemoryReplayGuard {
     shards: Box<[Mutex<Shard>]>,
-    hasher: RandomState,
+    /// SipHash-1-3 under keys drawn from std's per-process random state at construction.
+    hasher: SipHasher13,
     /// `shards.len() - 1`; the shard count is a power of two.
     shard_mask: u64,
 }
@@ -171,7 +173,11 @@ impl MemoryReplayGuard {
         let shards = (0..shard_count)
             .map(|_| Mutex::new(Shard { buckets: vec![EMPTY_BUCKET; buckets].into_boxed_slice(), held: 0 }))
             .collect();
-        Self { shards, hasher: RandomState::new(), shard_mask: shard_count as u64 - 1 }
+        // Two words from std's randomly keyed SipHash (fresh keys for every RandomState), unpredictable
+        // to anyone who cannot see that key, become this guard's SipHash key.
+        let seed = RandomState::new();
+        let hasher = SipHasher13::new_with_keys(seed.hash_one(0u64), seed.hash_one(1u64));
+        Self { shards, hasher, shard_mask: shard_count as u64 - 1 }
     }
 
     /// The most live ids the guard can hold: its slot count.
@@ -204,7 +210,6 @@ impl MemoryReplayGuard {
     /// Short pairs (most nonces and key ids) are gathered into one stack buffer and hashed in a single
     /// write: the same bytes as the three writes of longer pairs, so the same key, at less cost.
     fn key(&self, namespace: &[u8], id: &[u8]) -> u64 {
-        let mut h = self.hasher.build_hasher();
         let len = u16::try_from(namespace.len()).unwrap_or(u16::MAX).to_le_bytes();
         let mut buf = [0u8; 64];
         let total = namespace.len() + id.len() + len.len();
@@ -214,13 +219,14 @@ impl MemoryReplayGuard {
             n.copy_from_slice(namespace);
             i.copy_from_slice(id);
             l.copy_from_slice(&len);
-            h.write(buf.get(..total).unwrap_or_default());
+            self.hasher.hash(buf.get(..total).unwrap_or_default())
         } else {
+            let mut h = self.hasher;
             h.write(namespace);
             h.write(id);
             h.write(&len);
+            h.finish()
         }
-        h.finish()
     }
 }
 
@@ -405,7 +411,7 @@ mod tests {
     fn short_pairs_hash_as_the_three_writes_do() {
         let g = MemoryReplayGuard::new(16);
         let three = |ns: &[u8], id: &[u8]| {
-            let mut h = g.hasher.build_hasher();
+            let mut h = g.hasher;
             h.write(ns);
             h.write(id);
             h.write(&u16::try_from(ns.len()).unwrap().to_le_bytes());
