@@ -3,7 +3,7 @@
 use crate::Error;
 use hashbrown::HashTable;
 use ring::hmac;
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hasher};
 
 /// The most live secrets one key id (or one webhook endpoint) may hold at once, for rotation.
 pub const MAX_SECRETS_PER_KEY: usize = 8;
@@ -187,7 +187,7 @@ impl KeyStore {
         }
         let secrets = Secrets::with_min_len(hmac::HMAC_SHA256, secrets, MIN_KEY_STORE_SECRET_LEN)?;
         let hasher = &self.hasher;
-        self.table.insert_unique(hasher.hash_one(id), (id.into(), secrets), |(k, _)| hasher.hash_one(&**k));
+        self.table.insert_unique(id_hash(hasher, id), (id.into(), secrets), |(k, _)| id_hash(hasher, k));
         Ok(())
     }
 
@@ -203,7 +203,7 @@ impl KeyStore {
     /// Removes a key id; returns whether it was present.
     pub fn remove(&mut self, key_id: &str) -> bool {
         let id = key_id.as_bytes();
-        match self.table.find_entry(self.hasher.hash_one(id), |(k, _)| same_id(k, id)) {
+        match self.table.find_entry(id_hash(&self.hasher, id), |(k, _)| same_id(k, id)) {
             Ok(entry) => {
                 entry.remove();
                 true
@@ -222,7 +222,7 @@ impl KeyStore {
     /// ever stored, so anything else is absent).
     #[must_use]
     pub fn get_bytes(&self, key_id: &[u8]) -> Option<&Secrets> {
-        self.table.find(self.hasher.hash_one(key_id), |(k, _)| same_id(k, key_id)).map(|(_, s)| s)
+        self.table.find(id_hash(&self.hasher, key_id), |(k, _)| same_id(k, key_id)).map(|(_, s)| s)
     }
 
     /// Number of key ids.
@@ -236,6 +236,14 @@ impl KeyStore {
     pub fn is_empty(&self) -> bool {
         self.table.is_empty()
     }
+}
+
+/// The table hash of a key id: its bytes alone (the table compares lengths itself, so no length
+/// prefix is needed), one write into foldhash.
+fn id_hash(hasher: &foldhash::fast::RandomState, id: &[u8]) -> u64 {
+    let mut h = hasher.build_hasher();
+    h.write(id);
+    h.finish()
 }
 
 /// Whether two key ids are the same bytes: eight bytes at a time (the last word overlapping the one
