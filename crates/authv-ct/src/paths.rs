@@ -95,10 +95,10 @@ fn mac_path(
 /// secret's MAC with every candidate signature into `hit`, then branches on `hit` (valgrind names the
 /// generic instantiation `first_match<N, …>`).
 const FIRST_MATCH: &[&str] = &["first_match@auth_hmac::webhook::"];
-/// The signed-request verdict: `Secrets::find` is a `position` over the live secrets whose predicate
-/// is the constant-time comparison; `position` branches on it (inlined `core` frame named after the
-/// closure of `find`).
-const SECRETS_FIND: &[&str] = &["position@auth_hmac::keys::Secrets::find"];
+/// The signed-request verdict: `SignedRequestVerifier::verify` matches on the first secret's
+/// constant-time comparison (`hex_matches_ct`, the MAC against the signature as spelled) and branches
+/// on that one bit.
+const SIGNED_VERDICT: &[&str] = &["auth_hmac::signed::SignedRequestVerifier::verify"];
 
 /// A path's builder.
 type Builder = fn(&Marker, &mut Rng) -> Path;
@@ -195,7 +195,7 @@ fn signed_request(m: &Marker, rng: &mut Rng) -> Path {
     mac_path(
         "signed_request",
         "auth_hmac::SignedRequestVerifier::verify: X-Signature vs HMAC-SHA256",
-        SECRETS_FIND,
+        SIGNED_VERDICT,
         &correct,
         rng,
         |m| hex(m).into_bytes(),
