@@ -51,7 +51,7 @@
 
 use crate::Error;
 use crate::keys::{KeyStore, is_valid_key_id};
-use crate::util::{check_window, hex_lower_exact, hex_matches_ct, is_ctl, name_is, parse_unix};
+use crate::util::{check_window, copy_short, hex_lower_exact, hex_matches_ct, is_ctl, name_is, parse_unix};
 use auth_core::header::is_tchar;
 use auth_core::{Identity, ReplayGuard, RequestView, Scheme, Timestamp};
 use ring::hmac;
@@ -282,30 +282,6 @@ fn join_head<'b, 'r>(parts: &[&[u8]], body: &'r [u8], buf: &'b mut [u8; HEAD_BUF
     let (first, rest) = body.split_at_checked(take)?;
     copy_short(buf.get_mut(n..n + take)?, first);
     Some((buf.get(..n + take)?, rest))
-}
-
-/// `dst.copy_from_slice(src)` for slices of equal length, without a library call for the short
-/// fields a signed request mostly has: 4 to 16 bytes are two overlapping fixed-size copies (the first
-/// and the last word), which compile to plain loads and stores.
-#[inline(always)]
-fn copy_short(dst: &mut [u8], src: &[u8]) {
-    let n = src.len();
-    if dst.len() != n {
-        return;
-    }
-    fn two<const W: usize>(dst: &mut [u8], src: &[u8], n: usize) {
-        if let (Some(d), Some(s)) = (dst.get_mut(..W), src.get(..W)) {
-            d.copy_from_slice(s);
-        }
-        if let (Some(d), Some(s)) = (dst.get_mut(n - W..), src.get(n - W..)) {
-            d.copy_from_slice(s);
-        }
-    }
-    match n {
-        8..=16 => two::<8>(dst, src, n),
-        4..8 => two::<4>(dst, src, n),
-        _ => dst.copy_from_slice(src),
-    }
 }
 
 /// Checks the method, target, key id, timestamp and nonce and parses the timestamp.
