@@ -57,6 +57,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod bytes;
 mod credentials;
 mod ct;
 pub mod header;

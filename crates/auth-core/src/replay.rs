@@ -5,6 +5,7 @@
 //! forged request. One server uses [`MemoryReplayGuard`]; a fleet implements the trait over a shared
 //! store (for example Redis `SET key 1 NX PXAT <expires_at>`), failing closed when the store is down.
 
+use crate::bytes::copy_short;
 use crate::rejection::{Reject, Rejection};
 use crate::time::Timestamp;
 use core::fmt;
@@ -216,8 +217,8 @@ impl MemoryReplayGuard {
         if let Some((n, rest)) = buf.get_mut(..total).and_then(|w| w.split_at_mut_checked(namespace.len()))
             && let Some((i, l)) = rest.split_at_mut_checked(id.len())
         {
-            n.copy_from_slice(namespace);
-            i.copy_from_slice(id);
+            copy_short(n, namespace);
+            copy_short(i, id);
             l.copy_from_slice(&len);
             self.hasher.hash(buf.get(..total).unwrap_or_default())
         } else {

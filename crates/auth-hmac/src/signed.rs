@@ -51,7 +51,8 @@
 
 use crate::Error;
 use crate::keys::{KeyStore, is_valid_key_id};
-use crate::util::{check_window, copy_short, hex_lower_exact, hex_matches_ct, is_ctl, name_is, parse_unix};
+use crate::util::{check_window, hex_lower_exact, hex_matches_ct, is_ctl, name_is, parse_unix};
+use auth_core::bytes::copy_short;
 use auth_core::header::is_tchar;
 use auth_core::{Identity, ReplayGuard, RequestView, Scheme, Timestamp};
 use ring::hmac;

@@ -107,34 +107,6 @@ const fn hex8_of(four: [u8; 4]) -> u64 {
     nib + ONES * b'0' as u64 + ((above9 - (above9 >> 7)) & (ONES * (b'a' - b'0' - 10) as u64))
 }
 
-/// `dst.copy_from_slice(src)` for slices of equal length (otherwise nothing is copied), without a
-/// library call for the short pieces requests are made of: 4 to 32 bytes are two overlapping
-/// fixed-size copies (the first and the last 4, 8 or 16 bytes), which compile to plain loads and
-/// stores; other lengths use `copy_from_slice`.
-#[inline(always)]
-pub(crate) fn copy_short(dst: &mut [u8], src: &[u8]) {
-    #[inline(always)]
-    fn two<const W: usize>(dst: &mut [u8], src: &[u8]) {
-        // Only called with W <= len == dst.len(), so both ranges are W bytes.
-        let last = src.len() - W;
-        if let (Some(d), Some(s)) = (dst.get_mut(..W), src.get(..W)) {
-            d.copy_from_slice(s);
-        }
-        if let (Some(d), Some(s)) = (dst.get_mut(last..), src.get(last..)) {
-            d.copy_from_slice(s);
-        }
-    }
-    if dst.len() != src.len() {
-        return;
-    }
-    match src.len() {
-        8..=16 => two::<8>(dst, src),
-        17..=32 => two::<16>(dst, src),
-        4..8 => two::<4>(dst, src),
-        _ => dst.copy_from_slice(src),
-    }
-}
-
 /// Lowercase hex digit values; 0xff for every other byte.
 #[allow(clippy::indexing_slicing)] // const construction over 0..256 within a [u8; 256]
 const HEX_LOWER: [u8; 256] = {
@@ -356,19 +328,6 @@ pub(crate) fn opt<'a>(headers: &Headers<'a>, name: &'static str) -> Result<Optio
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn copy_short_copies_every_length() {
-        let src: Vec<u8> = (1..=80).collect();
-        for n in 0..=80 {
-            let mut dst = vec![0u8; n];
-            copy_short(&mut dst, &src[..n]);
-            assert_eq!(dst, &src[..n], "length {n}");
-        }
-        let mut dst = [0u8; 3];
-        copy_short(&mut dst, &src[..4]);
-        assert_eq!(dst, [0; 3], "lengths differ: nothing copied");
-    }
 
     #[test]
     fn base64_class_is_the_alphabet() {
