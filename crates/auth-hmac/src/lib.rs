@@ -71,7 +71,7 @@
 //! let now = Timestamp::from_unix(1_700_000_030);
 //!
 //! let ok = verifier.verify(&req, now, &guard)?;
-//! assert_eq!(ok.key_id, "client-1");
+//! assert_eq!(ok.key_id(), "client-1");
 //!
 //! // The same request again is a replay.
 //! let err = verifier.verify(&req, now, &guard).unwrap_err();
