@@ -307,29 +307,10 @@ fn check_fields(method: &[u8], target: &[u8], key_id: &[u8], ts: &[u8], nonce: &
         && (ts.len() == 1 || ts.first() != Some(&b'0'));
     if well_formed {
         // Canonical digits, checked above: at most ten of them fit an i64.
-        Ok(Timestamp::from_unix(decimal(ts)))
+        Ok(Timestamp::from_unix(crate::util::decimal_value(ts)))
     } else {
         check_fields_in_order(method, target, key_id, ts, nonce)
     }
-}
-
-/// The value of 1 to [`crate::util::MAX_TIMESTAMP_DIGITS`] ASCII digits (checked by the caller). The
-/// last eight digits, when there are that many, are one word: each step pairs neighbouring values
-/// (digits into two-digit values, those into four-digit ones, then eight), three multiplications in
-/// place of eight. The leading digits are folded one by one.
-fn decimal(ts: &[u8]) -> i64 {
-    let digit_fold = |s: &[u8]| s.iter().fold(0i64, |v, &c| v * 10 + i64::from(c.wrapping_sub(b'0')));
-    let Some((head, last8)) = ts.len().checked_sub(8).and_then(|at| ts.split_at_checked(at)) else {
-        return digit_fold(ts);
-    };
-    let Ok(word) = <[u8; 8]>::try_from(last8) else { return digit_fold(ts) };
-    // First digit in the lowest byte; the multiplications wrap by design and leave the value in the
-    // top half of each step's lanes.
-    let x = u64::from_le_bytes(word) & 0x0f0f_0f0f_0f0f_0f0f;
-    let x = (x.wrapping_mul(10 << 8 | 1) >> 8) & 0x00ff_00ff_00ff_00ff;
-    let x = (x.wrapping_mul(100 << 16 | 1) >> 16) & 0x0000_ffff_0000_ffff;
-    let x = x.wrapping_mul(10_000 << 32 | 1) >> 32;
-    digit_fold(head) * 100_000_000 + i64::try_from(x).unwrap_or(0)
 }
 
 /// Whether every byte of `s` is in `class`, where `bad` marks (top bit of each byte) the bytes of a
@@ -734,12 +715,6 @@ mod tests {
                     prop_assert_eq!(name_is(&name, lower.as_bytes()), name.eq_ignore_ascii_case(lower.as_bytes()));
                     prop_assert_eq!(name_is(&other, lower.as_bytes()), other.eq_ignore_ascii_case(lower.as_bytes()));
                 }
-            }
-
-            /// The word-at-a-time decimal parse agrees with std on every accepted timestamp length.
-            #[test]
-            fn decimal_agrees_with_std(ts in "[0-9]{1,10}") {
-                prop_assert_eq!(super::super::decimal(ts.as_bytes()), ts.parse::<i64>().unwrap());
             }
 
             /// The head is the fields with their newlines, then body bytes up to a block boundary (or the

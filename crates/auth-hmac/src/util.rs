@@ -285,17 +285,34 @@ pub const MAX_TIMESTAMP_DIGITS: usize = 10;
 /// Parses canonical decimal Unix seconds: 1 to [`MAX_TIMESTAMP_DIGITS`] ASCII digits, no sign, no
 /// leading zero (except `0` itself), no whitespace.
 pub(crate) fn parse_unix(s: &[u8]) -> Result<Timestamp, Error> {
-    if s.is_empty() || s.len() > MAX_TIMESTAMP_DIGITS || (s.len() > 1 && s.first() == Some(&b'0')) {
+    if s.is_empty()
+        || s.len() > MAX_TIMESTAMP_DIGITS
+        || (s.len() > 1 && s.first() == Some(&b'0'))
+        || !s.iter().all(u8::is_ascii_digit)
+    {
         return Err(Error::MalformedTimestamp);
     }
-    let mut v: i64 = 0;
-    for &c in s {
-        if !c.is_ascii_digit() {
-            return Err(Error::MalformedTimestamp);
-        }
-        v = v * 10 + i64::from(c - b'0');
-    }
-    Ok(Timestamp::from_unix(v))
+    Ok(Timestamp::from_unix(decimal_value(s)))
+}
+
+/// The value of 1 to [`MAX_TIMESTAMP_DIGITS`] ASCII digits, already checked by the caller (other
+/// bytes give a meaningless value, never a panic). The last eight digits, when there are that many,
+/// are one word: each step pairs neighbouring values (digits into two-digit values, those into
+/// four-digit ones, then eight), three multiplications in place of eight. The leading digits are
+/// folded one by one.
+pub(crate) fn decimal_value(digits: &[u8]) -> i64 {
+    let digit_fold = |s: &[u8]| s.iter().fold(0i64, |v, &c| v.wrapping_mul(10).wrapping_add(i64::from(c & 0x0f)));
+    let Some((head, last8)) = digits.len().checked_sub(8).and_then(|at| digits.split_at_checked(at)) else {
+        return digit_fold(digits);
+    };
+    let Ok(word) = <[u8; 8]>::try_from(last8) else { return digit_fold(digits) };
+    // First digit in the lowest byte; the multiplications wrap by design and leave the value in the
+    // top half of each step's lanes.
+    let x = u64::from_le_bytes(word) & 0x0f0f_0f0f_0f0f_0f0f;
+    let x = (x.wrapping_mul(10 << 8 | 1) >> 8) & 0x00ff_00ff_00ff_00ff;
+    let x = (x.wrapping_mul(100 << 16 | 1) >> 16) & 0x0000_ffff_0000_ffff;
+    let x = x.wrapping_mul(10_000 << 32 | 1) >> 32;
+    digit_fold(head).wrapping_mul(100_000_000).wrapping_add(i64::try_from(x).unwrap_or(0))
 }
 
 /// Checks `signed` lies within `window` seconds of `now`, in both directions.
@@ -416,7 +433,8 @@ mod tests {
     }
 
     mod hex_words {
-        use super::super::{HEX_LOWER, hex_lower_exact, hex_lower_table};
+        use super::super::{HEX_LOWER, decimal_value, hex_lower_exact, hex_lower_table, parse_unix};
+        use auth_core::Timestamp;
         use proptest::prelude::*;
 
         /// The table decoder over the whole input (the reference).
@@ -466,6 +484,17 @@ mod tests {
                 prop_assert_eq!(hex_lower_exact::<20>(&s).ok(), reference::<20>(&s));
                 let enc: String = valid.iter().map(|b| format!("{b:02x}")).collect();
                 prop_assert_eq!(hex_lower_exact::<32>(enc.as_bytes()).ok(), Some(<[u8; 32]>::try_from(valid).unwrap()));
+            }
+
+            /// The word-at-a-time decimal value agrees with std on every accepted timestamp length, and
+            /// parse_unix accepts exactly the canonical spellings.
+            #[test]
+            fn decimal_value_agrees_with_std(ts in "[0-9]{1,10}", any_bytes in prop::collection::vec(any::<u8>(), 0..12)) {
+                prop_assert_eq!(decimal_value(ts.as_bytes()), ts.parse::<i64>().unwrap());
+                let canonical = ts.len() == 1 || !ts.starts_with('0');
+                prop_assert_eq!(parse_unix(ts.as_bytes()).ok().map(Timestamp::as_unix), canonical.then(|| ts.parse::<i64>().unwrap()));
+                // Any bytes: a value or an error, never a panic.
+                let _ = (decimal_value(&any_bytes), parse_unix(&any_bytes));
             }
         }
     }
