@@ -234,16 +234,14 @@ impl SignedRequestVerifier {
         // The MAC is compared in its lowercase hex spelling, so the signature is not decoded on the way
         // to an accepted request: equal to a valid spelling, it is one. Otherwise it is decoded to tell a
         // malformed signature from a wrong one, before the key id is judged (the documented order).
-        let first = secrets.and_then(|s| s.keys().first()).map(mac_matches);
-        let secret_index = match first {
-            Some(true) => 0,
-            _ => {
-                hex_lower_exact::<32>(sig)?;
-                let secrets = secrets.ok_or(Error::UnknownKey)?;
-                // Rotation: the other live secrets, in order.
-                let rest = secrets.keys().get(1..).unwrap_or_default();
-                rest.iter().position(mac_matches).ok_or(Error::BadSignature)? + 1
-            }
+        // Rotation: the live secrets are tried in order.
+        let found = match secrets {
+            Some(s) => s.keys().iter().position(mac_matches),
+            None => None,
+        };
+        let Some(secret_index) = found else {
+            hex_lower_exact::<32>(sig)?;
+            return Err(if secrets.is_some() { Error::BadSignature } else { Error::UnknownKey });
         };
 
         check_window(timestamp, now, self.window)?;

@@ -95,10 +95,10 @@ fn mac_path(
 /// secret's MAC with every candidate signature into `hit`, then branches on `hit` (valgrind names the
 /// generic instantiation `first_match<N, …>`).
 const FIRST_MATCH: &[&str] = &["first_match@auth_hmac::webhook::"];
-/// The signed-request verdict: `SignedRequestVerifier::verify` matches on the first secret's
-/// constant-time comparison (`hex_matches_ct`, the MAC against the signature as spelled) and branches
-/// on that one bit.
-const SIGNED_VERDICT: &[&str] = &["auth_hmac::signed::SignedRequestVerifier::verify"];
+/// The signed-request verdict: `SignedRequestVerifier::verify` tries the live secrets with a
+/// `position` whose predicate is the constant-time comparison of the MAC with the signature as spelled
+/// (`hex_matches_ct`); `position` branches on it (inlined `core` frame inside `verify`).
+const SIGNED_VERDICT: &[&str] = &["position@auth_hmac::signed::"];
 
 /// A path's builder.
 type Builder = fn(&Marker, &mut Rng) -> Path;
