@@ -956,14 +956,20 @@ trait Sink {
     fn written(&self) -> usize;
     /// Appends `bytes` with the byte at `at` replaced by `b` (as is when `at` is out of range).
     fn put_replacing(&mut self, bytes: &[u8], at: usize, b: u8) {
-        match (bytes.get(..at), bytes.get(at + 1..)) {
-            (Some(head), Some(tail)) => {
-                self.put(head);
-                self.byte(b);
-                self.put(tail);
-            }
-            _ => self.put(bytes),
+        put_in_three(self, bytes, at, b);
+    }
+}
+
+/// [`Sink::put_replacing`] as three writes: the bytes before `at`, `b`, the bytes after it (all of
+/// `bytes` as is when `at` is out of range).
+fn put_in_three<S: Sink + ?Sized>(out: &mut S, bytes: &[u8], at: usize, b: u8) {
+    match (bytes.get(..at), bytes.get(at + 1..)) {
+        (Some(head), Some(tail)) => {
+            out.put(head);
+            out.byte(b);
+            out.put(tail);
         }
+        _ => out.put(bytes),
     }
 }
 
@@ -1124,14 +1130,7 @@ impl Sink for StageCursor<'_> {
             }
             self.pos = end;
         } else {
-            match (bytes.get(..at), bytes.get(at + 1..)) {
-                (Some(head), Some(tail)) => {
-                    self.put(head);
-                    self.byte(b);
-                    self.put(tail);
-                }
-                _ => self.put(bytes),
-            }
+            put_in_three(self, bytes, at, b);
         }
     }
 }
