@@ -339,31 +339,16 @@ fn sigv4_limit(v: &auth_hmac::SigV4Verifier, req: &RequestView<'_>, secret: &str
 }
 
 fn sigv4_cases() -> Vec<Case> {
-    use auth_testkit::hmac::{SigV4Params, sigv4_header_request, sigv4_presigned_target};
-    let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-    let p = SigV4Params {
-        access_key_id: "AKIDEXAMPLE",
-        secret,
-        region: "us-east-1",
-        service: "service",
-        amz_date: "20150830T123600Z",
-        session_token: None,
-    };
+    use auth_testkit::hmac::{SigV4Params, sigv4_bench_request, sigv4_presigned_target};
+    let p = SigV4Params::AWS_EXAMPLE;
+    let secret = p.secret;
     let now = Timestamp::from_unix(1_440_938_160);
     let scope = "20150830/us-east-1/service/aws4_request";
     let mut out = Vec::new();
 
     // Header form.
-    let v = auth_hmac::SigV4Verifier::new().with_credential("AKIDEXAMPLE", secret, None).unwrap();
-    let (target, headers) = sigv4_header_request(
-        &p,
-        "GET",
-        "example.amazonaws.com",
-        "/v1/items",
-        &[("Param1", "value1"), ("list-type", "2")],
-        &[("content-type", "application/json")],
-        b"",
-    );
+    let v = auth_hmac::SigV4Verifier::new().with_credential(p.access_key_id, secret, None).unwrap();
+    let (target, headers) = sigv4_bench_request(&p);
     // The header pairs borrow from strings that live as long as the closure: leaked once at set-up,
     // so the measured call builds no vector (the limit builds nothing either).
     let headers: &'static [(String, String)] = Box::leak(headers.into_boxed_slice());
@@ -383,7 +368,7 @@ fn sigv4_cases() -> Vec<Case> {
     ));
 
     // Query (presigned) form.
-    let v = auth_hmac::SigV4Verifier::new().with_credential("AKIDEXAMPLE", secret, None).unwrap();
+    let v = auth_hmac::SigV4Verifier::new().with_credential(p.access_key_id, secret, None).unwrap();
     let target =
         sigv4_presigned_target(&p, "GET", "example.amazonaws.com", "/v1/items", &[("Param1", "value1")], 900, b"");
     let hs: [(&str, &[u8]); 1] = [("host", b"example.amazonaws.com")];

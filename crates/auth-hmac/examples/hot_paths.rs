@@ -71,15 +71,7 @@ fn sigv4_case(v: &SigV4Verifier, multi: bool) -> SigV4Case {
 fn sigv4_case_of(v: &SigV4Verifier, which: u8) -> SigV4Case {
     let p = SigV4Params::AWS_EXAMPLE;
     let (target, headers) = if which == 2 {
-        mint::sigv4_header_request(
-            &p,
-            "GET",
-            "example.amazonaws.com",
-            "/v1/items",
-            &[("Param1", "value1"), ("list-type", "2")],
-            &[("content-type", "application/json")],
-            b"",
-        )
+        mint::sigv4_bench_request(&p)
     } else if which == 1 {
         // Three query parameters out of order, four signed headers (one with folded whitespace), the
         // payload hash sent.

@@ -236,6 +236,22 @@ pub fn sigv4_header_request(
     (target(path, &q), headers)
 }
 
+/// The header-form request the SigV4 benchmarks and profiles measure, signed under `p`: `GET
+/// /v1/items?Param1=value1&list-type=2` to `example.amazonaws.com` with `content-type:
+/// application/json` and an empty body (what [`sigv4_header_request`] returns for those parts).
+#[must_use]
+pub fn sigv4_bench_request(p: &SigV4Params<'_>) -> (String, Vec<(String, String)>) {
+    sigv4_header_request(
+        p,
+        "GET",
+        "example.amazonaws.com",
+        "/v1/items",
+        &[("Param1", "value1"), ("list-type", "2")],
+        &[("content-type", "application/json")],
+        b"",
+    )
+}
+
 /// Presigned SigV4 (query form, only `host` signed): returns the request target to send with a
 /// `Host: host` header. Non-S3 services hash the (empty) body; S3 uses `UNSIGNED-PAYLOAD`.
 #[must_use]
