@@ -40,6 +40,18 @@ impl<'a> Headers<'a> {
         }
     }
 
+    /// The `(name, value)` pairs this view was built from, when it was built from pairs (`None` for an
+    /// `http::HeaderMap`). For readers that scan the fields many times: a slice is walked without the
+    /// per-step dispatch of [`Headers::iter`].
+    #[must_use]
+    pub const fn as_pairs(&self) -> Option<&'a [(&'a str, &'a [u8])]> {
+        match self.0 {
+            HeadersInner::Pairs(p) => Some(p),
+            #[cfg(feature = "http")]
+            HeadersInner::Http(_) => None,
+        }
+    }
+
     /// Every value of the field `name` (case-insensitive), in order.
     pub fn get_all<'n>(&self, name: &'n str) -> impl Iterator<Item = &'a [u8]> + use<'a, 'n> {
         self.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v)
@@ -198,6 +210,7 @@ mod tests {
         assert_eq!(r.headers().get_all("X-a").collect::<Vec<_>>(), vec![&b"1"[..], &b"2"[..]]);
         assert_eq!(r.headers().require_one("missing"), Err(HeaderError::Missing));
         assert_eq!(RequestView::new("GET", "/", Headers::empty(), b"").query(), None);
+        assert_eq!(r.headers().as_pairs(), Some(h));
     }
 
     #[cfg(feature = "http")]
@@ -218,5 +231,6 @@ mod tests {
         let (parts, body) = req.into_parts();
         let view = RequestView::from_http_parts(&parts, &body);
         assert_eq!(view.headers().iter().count(), 2);
+        assert_eq!(view.headers().as_pairs(), None);
     }
 }

@@ -814,12 +814,19 @@ impl SigV4Verifier {
             out.put(name.as_bytes());
             out.byte(b':');
             let mut any = false;
-            for (_, value) in h.iter().filter(|(n, _)| name_is(n.as_bytes(), name.as_bytes())) {
+            let mut value_of = |n: &str, value: &[u8]| {
+                if !name_is(n.as_bytes(), name.as_bytes()) {
+                    return Ok(());
+                }
                 if any {
                     out.byte(b',');
                 }
                 any = true;
-                push_header_value(value, out)?;
+                push_header_value(value, out)
+            };
+            match h.as_pairs() {
+                Some(pairs) => pairs.iter().try_for_each(|&(n, value)| value_of(n, value))?,
+                None => h.iter().try_for_each(|(n, value)| value_of(n, value))?,
             }
             if !any {
                 return Err(Error::MissingHeader("signed header"));

@@ -274,3 +274,50 @@ fn signing_key_cache_keeps_scopes_apart() {
         }
     }
 }
+
+/// The same requests verify, and fail, alike through a view of pairs (read as a slice) and a view of an
+/// `http::HeaderMap` (read through the iterator): names in any case, a value with whitespace to fold,
+/// a signed header missing or changed.
+#[test]
+fn header_map_and_pairs_views_agree() {
+    let v = verifier(None);
+    let p = params("service", None);
+    let (t, h) = mint::sigv4_header_request(
+        &p,
+        "GET",
+        HOST,
+        "/v1/items",
+        &[("a", "1")],
+        &[("x-amz-meta-a", " one   two "), ("content-type", "text/plain")],
+        b"",
+    );
+    let edit = |f: &dyn Fn(&(String, String)) -> Option<(String, String)>| -> Vec<(String, String)> {
+        h.iter().filter_map(f).collect()
+    };
+    let upper = edit(&|(n, v)| Some((n.to_ascii_uppercase(), v.clone())));
+    let missing = edit(&|(n, v)| (n != "content-type").then(|| (n.clone(), v.clone())));
+    let changed = edit(&|(n, v)| Some((n.clone(), if n == "x-amz-meta-a" { "one two".to_owned() } else { v.clone() })));
+    let refolded =
+        edit(&|(n, v)| Some((n.clone(), if n == "x-amz-meta-a" { "one\ttwo".to_owned() } else { v.clone() })));
+    for (headers, want) in [
+        (&h, Ok(())),
+        (&upper, Ok(())),
+        (&refolded, Ok(())),
+        (&missing, Err(Error::MissingHeader("signed header"))),
+        (&changed, Ok(())),
+    ] {
+        assert_eq!(run(&v, "GET", &t, headers, b"", T), want);
+        let mut map = http::HeaderMap::new();
+        for (n, value) in headers {
+            map.append(
+                http::HeaderName::from_bytes(n.as_bytes()).unwrap(),
+                http::HeaderValue::from_str(value).unwrap(),
+            );
+        }
+        let req = RequestView::new("GET", &t, Headers::from(&map), b"");
+        assert_eq!(v.verify(&req, Timestamp::from_unix(T)).map(|_| ()), want);
+    }
+    let tampered =
+        edit(&|(n, v)| Some((n.clone(), if n == "content-type" { "text/html".to_owned() } else { v.clone() })));
+    assert_eq!(run(&v, "GET", &t, &tampered, b"", T), Err(Error::BadSignature));
+}
