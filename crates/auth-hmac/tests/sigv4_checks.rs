@@ -291,9 +291,8 @@ fn header_map_and_pairs_views_agree() {
         &[("x-amz-meta-a", " one   two "), ("content-type", "text/plain")],
         b"",
     );
-    let edit = |f: &dyn Fn(&(String, String)) -> Option<(String, String)>| -> Vec<(String, String)> {
-        h.iter().filter_map(f).collect()
-    };
+    type Field = (String, String);
+    let edit = |f: &dyn Fn(&Field) -> Option<Field>| -> Vec<Field> { h.iter().filter_map(f).collect() };
     let upper = edit(&|(n, v)| Some((n.to_ascii_uppercase(), v.clone())));
     let missing = edit(&|(n, v)| (n != "content-type").then(|| (n.clone(), v.clone())));
     let changed = edit(&|(n, v)| Some((n.clone(), if n == "x-amz-meta-a" { "one two".to_owned() } else { v.clone() })));
@@ -321,3 +320,4 @@ fn header_map_and_pairs_views_agree() {
         edit(&|(n, v)| Some((n.clone(), if n == "content-type" { "text/html".to_owned() } else { v.clone() })));
     assert_eq!(run(&v, "GET", &t, &tampered, b"", T), Err(Error::BadSignature));
 }
+
