@@ -239,7 +239,7 @@ const fn fold_diff(x: u64, l: u64) -> u64 {
 /// (what `eq_ignore_ascii_case` answers for such a `lower`), eight bytes per step. The last word is
 /// loaded ending at the last byte (overlapping the one before it), and names of four to seven bytes
 /// are read as two overlapping four-byte halves, so no byte is gathered one at a time.
-#[inline]
+#[inline(always)]
 pub(crate) fn name_is(name: &[u8], lower: &[u8]) -> bool {
     #[inline]
     fn word(s: &[u8], at: usize) -> u64 {

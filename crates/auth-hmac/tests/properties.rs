@@ -233,6 +233,44 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
+    /// A SigV4 verifier that has verified a request (and so remembers its `Authorization` prefix)
+    /// answers every variant of it as a verifier that has seen nothing does: any byte of any header
+    /// value (the prefix, the signature, the date, …) replaced, or the date moved within the day or to
+    /// the next.
+    #[test]
+    fn sigv4_remembered_prefixes_answer_as_a_fresh_verifier(
+        which in any::<usize>(),
+        at in any::<usize>(),
+        x in any::<u8>(),
+        date in prop::sample::select(vec!["", "20150830T123601Z", "20150831T123600Z", "20150830T1236000"]),
+        token in any::<bool>(),
+    ) {
+        let p = mint::SigV4Params { session_token: token.then_some("session-token"), ..mint::SigV4Params::AWS_EXAMPLE };
+        let fresh = || SigV4Verifier::new().with_credential("AKIDEXAMPLE", p.secret, p.session_token).unwrap();
+        let now = Timestamp::from_unix(1_440_938_160);
+        let (t, h) = mint::sigv4_header_request(&p, "GET", "example.amazonaws.com", "/v1/items", &[("a", "1")], &[("content-type", "text/plain")], b"");
+        let headers = owned_pairs(&h);
+        let warm = fresh();
+        let pairs = view_pairs(&headers);
+        prop_assert!(warm.verify(&RequestView::new("GET", &t, Headers::from_pairs(&pairs), b""), now).is_ok());
+
+        let mut hs = headers.clone();
+        if date.is_empty() {
+            let k = which % hs.len();
+            let i = at % hs[k].1.len();
+            hs[k].1[i] = if hs[k].1[i] == x { x.wrapping_add(1) } else { x };
+        } else if let Some(d) = hs.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case("x-amz-date")) {
+            d.1 = date.as_bytes().to_vec();
+        }
+        let pairs = view_pairs(&hs);
+        let req = RequestView::new("GET", &t, Headers::from_pairs(&pairs), b"");
+        let got = warm.verify(&req, now).map(|ok| ok.into_owned());
+        prop_assert_eq!(&got, &fresh().verify(&req, now).map(|ok| ok.into_owned()));
+        // The remembered request itself still verifies.
+        let pairs = view_pairs(&headers);
+        prop_assert!(warm.verify(&RequestView::new("GET", &t, Headers::from_pairs(&pairs), b""), now).is_ok());
+    }
+
     /// Arbitrary header values, targets and bodies never panic any verifier; they are rejected.
     #[test]
     fn arbitrary_inputs_are_rejected_without_panic(

@@ -321,3 +321,24 @@ fn header_map_and_pairs_views_agree() {
     assert_eq!(run(&v, "GET", &t, &tampered, b"", T), Err(Error::BadSignature));
 }
 
+/// Builder calls after requests were verified forget the remembered `Authorization` prefixes: a region
+/// pinned afterwards applies to a request already verified, and a credential added afterwards (which
+/// moves the others in the verifier's sorted list) does not make a remembered request check another
+/// key's session token.
+#[test]
+fn builders_forget_remembered_prefixes() {
+    let p = params("service", None);
+    let (t, h) = header_request(&p, b"x");
+    let v = verifier(None);
+    assert_eq!(run(&v, "POST", &t, &h, b"x", T), Ok(()));
+    assert_eq!(run(&v, "POST", &t, &h, b"x", T), Ok(()));
+    let v = v.pin_region("eu-west-1");
+    assert_eq!(run(&v, "POST", &t, &h, b"x", T), Err(Error::ScopeMismatch));
+
+    let v = verifier(None);
+    assert_eq!(run(&v, "POST", &t, &h, b"x", T), Ok(()));
+    let v = v.with_credential("AAAAEXAMPLE", "other-secret", Some("other-token")).unwrap();
+    assert_eq!(run(&v, "POST", &t, &h, b"x", T), Ok(()));
+    let v = v.pin_service("other");
+    assert_eq!(run(&v, "POST", &t, &h, b"x", T), Err(Error::ScopeMismatch));
+}
