@@ -647,9 +647,8 @@ impl SigV4Verifier {
         let mut slot = None;
         let hit = self.parse(req, &mut p, Some(&mut slot))?;
         let remembered = hit.is_some();
-        // The HMAC of the string to sign is started, and fed everything but the canonical-request hash,
-        // before that hash is computed: its first block (the string to sign is longer than one) does
-        // not wait for the hash, and runs beside it.
+        // The HMAC context under the scope's signing key; the whole string to sign is fed to it in one
+        // piece once the canonical request is hashed.
         let (sc, cred_index) = match hit {
             // A remembered prefix: only the request's own date is checked against the scope.
             Some(hit) => {
@@ -674,13 +673,11 @@ impl SigV4Verifier {
             }
         };
         let cred = self.credentials.get(cred_index).map(|(_, c)| c).ok_or(Error::UnknownKey)?;
-        let Some(ctx) = slot.as_mut() else { return Err(Error::InvalidRequest) };
-        feed_string_to_sign_prefix(ctx, &p.amz_date, sc.scope().as_bytes());
         let mut creq = HashingSink::new();
         self.canonical_request(req, &p, sc.service(), &mut creq)?;
         let creq_hash = creq.finish();
-        let mut hex = [0u8; 64];
-        ctx.update(hex_encode(creq_hash.as_ref(), &mut hex));
+        let Some(ctx) = slot.as_mut() else { return Err(Error::InvalidRequest) };
+        feed_string_to_sign(ctx, &p.amz_date, sc.scope().as_bytes(), creq_hash.as_ref());
         let tag = slot.take().map(hmac::Context::sign).ok_or(Error::InvalidRequest)?;
         if !auth_core::ct_eq(tag.as_ref(), &p.signature) {
             return Err(Error::BadSignature);
@@ -1334,33 +1331,36 @@ fn spill(sink: &mut HashingSink, pos: usize, bytes: &[u8]) -> usize {
     sink.staged
 }
 
-/// Room for the string to sign's prefix with a credential scope of up to 128 bytes; longer ones are
-/// fed part by part.
-const STRING_TO_SIGN_PREFIX_LEN: usize = 17 + 16 + 1 + 128 + 1;
+/// Room for the string to sign with a credential scope of up to 128 bytes; longer ones are fed part by
+/// part.
+const STRING_TO_SIGN_LEN: usize = 17 + 16 + 1 + 128 + 1 + 64;
 
-/// Feeds the string to sign but its last line, `AWS4-HMAC-SHA256\n<amz_date>\n<scope>\n`, to `ctx`: laid
-/// out in one stack buffer and passed in one update when it fits, else part by part. The hex of the
-/// canonical-request hash follows.
-fn feed_string_to_sign_prefix(ctx: &mut hmac::Context, amz_date: &[u8], scope: &[u8]) {
+/// Feeds the string to sign, `AWS4-HMAC-SHA256\n<amz_date>\n<scope>\n<hex of creq_hash>`, to `ctx`: laid
+/// out in one stack buffer (the hash's hex written there directly) and passed in one update when it
+/// fits, else part by part.
+fn feed_string_to_sign(ctx: &mut hmac::Context, amz_date: &[u8], scope: &[u8], creq_hash: &[u8]) {
     const HEAD: &[u8] = b"AWS4-HMAC-SHA256\n";
     fn fill<'b>(dst: &'b mut [u8], src: &[u8]) -> Option<&'b mut [u8]> {
         let (head, rest) = dst.split_at_mut_checked(src.len())?;
         head.copy_from_slice(src);
         Some(rest)
     }
-    let mut buf = [0u8; STRING_TO_SIGN_PREFIX_LEN];
-    let len = HEAD.len() + amz_date.len() + scope.len() + 2;
+    let mut buf = [0u8; STRING_TO_SIGN_LEN];
+    let len = HEAD.len() + amz_date.len() + scope.len() + 2 + 2 * creq_hash.len();
     let laid_out = (|| {
         let rest = fill(&mut buf, HEAD)?;
         let rest = fill(rest, amz_date)?;
         let rest = fill(rest, b"\n")?;
         let rest = fill(rest, scope)?;
-        fill(rest, b"\n")?;
-        Some(())
+        let rest = fill(rest, b"\n")?;
+        (hex_encode(creq_hash, rest).len() == 2 * creq_hash.len()).then_some(())
     })();
     match (laid_out, buf.get(..len)) {
         (Some(()), Some(all)) => ctx.update(all),
-        _ => [HEAD, amz_date, b"\n", scope, b"\n"].iter().for_each(|part| ctx.update(part)),
+        _ => {
+            [HEAD, amz_date, b"\n", scope, b"\n"].iter().for_each(|part| ctx.update(part));
+            ctx.update(hex_encode(creq_hash, &mut [0u8; 128]));
+        }
     }
 }
 
@@ -2341,8 +2341,7 @@ mod tests {
             let parts: [&[u8]; 7] =
                 [b"AWS4-HMAC-SHA256", b"\n", b"20150830T123600Z", b"\n", &scope, b"\n", &[b'a', b'5'].repeat(32)];
             let mut ctx = hmac::Context::with_key(&key);
-            feed_string_to_sign_prefix(&mut ctx, b"20150830T123600Z", &scope);
-            ctx.update(hex_encode(&hash, &mut [0u8; 64]));
+            feed_string_to_sign(&mut ctx, b"20150830T123600Z", &scope, &hash);
             assert_eq!(ctx.sign().as_ref(), hmac::sign(&key, &parts.concat()).as_ref(), "scope of {scope_len}");
         }
     }
