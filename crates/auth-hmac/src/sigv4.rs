@@ -34,8 +34,9 @@
 //!   it (compared in constant time); a credential without one refuses requests that carry one.
 //!
 //! Derived signing keys are cached per (access key id — hence secret —, date, region, service) in a
-//! small bounded cache ([`SIGNING_KEY_CACHE_SIZE`] entries behind a read-write lock, only read on a
-//! hit), so the hot path is one SHA-256 of the canonical request and one HMAC of the string to sign.
+//! small bounded cache ([`SIGNING_KEY_CACHE_SIZE`] entries behind a read-write lock, written only when a
+//! request under a new key has verified), so the hot path is one SHA-256 of the canonical request and
+//! one HMAC of the string to sign.
 //! Beside them the verifier remembers, in the same bounded way, the `Authorization` prefixes
 //! (credential and signed-header list) of requests that verified, so a client's later requests skip
 //! parsing and checking that part again (see [`SigV4Verifier`]). Verifying a header-form request
@@ -108,15 +109,14 @@ struct CacheEntry {
 struct AuthMemo {
     /// The value up to and including `Signature=`, exactly as received.
     prefix: Box<[u8]>,
-    parts: MemoHit,
+    parts: MemoParts,
     /// The scope's signing key.
     key: hmac::Key,
 }
 
-/// Where a remembered prefix's parts are, and whose credential it names (the HMAC context under its key
-/// is started in the caller's slot when it is found).
+/// Where a remembered prefix's parts are, and whose credential it names.
 #[derive(Clone)]
-struct MemoHit {
+struct MemoParts {
     /// Where the credential and the signed-header list sit in the prefix.
     credential: core::ops::Range<usize>,
     signed_headers: core::ops::Range<usize>,
@@ -329,6 +329,17 @@ impl<'p> Scope<'p> {
 /// The byte offset of `part`, a slice of `whole`, within `whole`.
 fn offset_in(whole: &str, part: &str) -> usize {
     (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
+}
+
+/// The SigV4 signing key of the scope `sc` under `cred`'s secret: four chained HMACs over the date,
+/// region, service and `aws4_request`.
+fn derive_signing_key(cred: &Credential, sc: &Scope<'_>) -> hmac::Key {
+    let step = |key: &[u8], data: &[u8]| hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), data);
+    let k_date = step(cred.secret.expose(), sc.date());
+    let k_region = step(k_date.as_ref(), sc.region().as_bytes());
+    let k_service = step(k_region.as_ref(), sc.service().as_bytes());
+    let k_signing = step(k_service.as_ref(), b"aws4_request");
+    hmac::Key::new(hmac::HMAC_SHA256, k_signing.as_ref())
 }
 
 /// Byte offset of the next `/` in `s` at or after `from`.
@@ -642,43 +653,44 @@ impl SigV4Verifier {
     /// `digest_mismatch`, `bad_signature`, `stale_timestamp`, `future_timestamp`, `expired`,
     /// `bad_session_token`.
     pub fn verify<'a>(&self, req: &RequestView<'a>, now: Timestamp) -> Result<SigV4Verified<'a>, Error> {
+        // The caches are read under one read lock, held until the signature is computed: remembered
+        // prefixes and cached keys are used in place. A key derived or a prefix to remember is added
+        // under the write lock once the request has verified.
+        let caches = self.cache.read().unwrap_or_else(PoisonError::into_inner);
         let mut p = Parsed::new();
-        // The HMAC context, started where it stays: it is a few hundred bytes.
-        let mut slot = None;
-        let hit = self.parse(req, &mut p, Some(&mut slot))?;
+        let hit = self.parse(req, &mut p, Some(&caches))?;
         let remembered = hit.is_some();
-        // The HMAC context under the scope's signing key; the whole string to sign is fed to it in one
-        // piece once the canonical request is hashed.
-        let (sc, cred_index) = match hit {
+        let (sc, cred_index, key) = match hit {
             // A remembered prefix: only the request's own date is checked against the scope.
-            Some(hit) => {
+            Some((parts, key)) => {
                 let sc = Scope {
                     credential: &p.credential,
-                    akid_end: hit.akid_end,
-                    region_end: hit.region_end,
-                    service_end: hit.service_end,
+                    akid_end: parts.akid_end,
+                    region_end: parts.region_end,
+                    service_end: parts.service_end,
                 };
                 if p.amz_date.get(..8) != Some(sc.date()) {
                     return Err(Error::ScopeMismatch);
                 }
-                (sc, hit.cred)
+                (sc, parts.cred, Cow::Borrowed(key))
             }
             None => {
                 let sc = split_credential(&p.credential)?;
                 let cred_index = self.credential_index(sc.access_key_id())?;
                 self.check_scope(&p, &sc)?;
                 let cred = self.credentials.get(cred_index).map(|(_, c)| c).ok_or(Error::UnknownKey)?;
-                slot = Some(self.signing_context(&sc, cred));
-                (sc, cred_index)
+                let key = match caches.keys.iter().find(|e| *e.scope_key == *sc.cache_key()) {
+                    Some(e) => Cow::Borrowed(&e.key),
+                    None => Cow::Owned(derive_signing_key(cred, &sc)),
+                };
+                (sc, cred_index, key)
             }
         };
         let cred = self.credentials.get(cred_index).map(|(_, c)| c).ok_or(Error::UnknownKey)?;
         let mut creq = HashingSink::new();
         self.canonical_request(req, &p, sc.service(), &mut creq)?;
         let creq_hash = creq.finish();
-        let Some(ctx) = slot.as_mut() else { return Err(Error::InvalidRequest) };
-        feed_string_to_sign(ctx, &p.amz_date, sc.scope().as_bytes(), creq_hash.as_ref());
-        let tag = slot.take().map(hmac::Context::sign).ok_or(Error::InvalidRequest)?;
+        let tag = sign_string_to_sign(&key, &p.amz_date, sc.scope().as_bytes(), creq_hash.as_ref());
         if !auth_core::ct_eq(tag.as_ref(), &p.signature) {
             return Err(Error::BadSignature);
         }
@@ -704,8 +716,14 @@ impl SigV4Verifier {
             (Some(want), Some(got)) if auth_core::ct_eq(want.expose(), got) => {}
             _ => return Err(Error::BadSessionToken),
         }
-        if let (false, Some(layout)) = (remembered, &p.sdk_layout) {
-            self.remember(layout, &sc, cred_index);
+        let derived = match key {
+            Cow::Owned(k) => Some(k),
+            Cow::Borrowed(_) => None,
+        };
+        drop(caches);
+        let layout = if remembered { None } else { p.sdk_layout.as_ref() };
+        if derived.is_some() || layout.is_some() {
+            self.remember(derived, layout, &sc, cred_index);
         }
         Ok(SigV4Verified {
             access_key_id: keep(&p.credential, 0..sc.akid_end),
@@ -745,31 +763,34 @@ impl SigV4Verifier {
     }
 
     /// The remembered prefix `auth` starts with, when the rest of `auth` is exactly a signature's 64
-    /// lowercase hex digits (decoded into `signature`): the HMAC context under its key is started in
-    /// `ctx`, under the lock.
-    fn recall(&self, auth: &[u8], signature: &mut [u8; 32], ctx: &mut Option<hmac::Context>) -> Option<MemoHit> {
+    /// lowercase hex digits (decoded into `signature`): where its parts are, and its signing key.
+    fn recall<'c>(caches: &'c Caches, auth: &[u8], signature: &mut [u8; 32]) -> Option<(MemoParts, &'c hmac::Key)> {
         *signature = hex_lower_exact::<32>(auth.get(auth.len().checked_sub(64)?..)?).ok()?;
-        let caches = self.cache.read().unwrap_or_else(PoisonError::into_inner);
         let m = caches.memo.iter().find(|m| auth.len() == m.prefix.len() + 64 && auth.starts_with(&m.prefix))?;
-        *ctx = Some(hmac::Context::with_key(&m.key));
-        Some(m.parts.clone())
+        Some((m.parts.clone(), &m.key))
     }
 
-    /// Remembers the prefix of a verified request's `Authorization` value, with its scope's signing key
-    /// (which the verification cached).
-    fn remember(&self, layout: &SdkLayout<'_>, sc: &Scope<'_>, cred: usize) {
-        if layout.prefix.len() > MAX_REMEMBERED_PREFIX_LEN {
-            return;
-        }
+    /// After a request verified: caches the signing key derived for it (when it was) and remembers the
+    /// prefix of its `Authorization` value (when it is in the SDK layout and not remembered yet), under
+    /// one write lock.
+    fn remember(&self, derived: Option<hmac::Key>, layout: Option<&SdkLayout<'_>>, sc: &Scope<'_>, cred: usize) {
         let mut caches = self.cache.write().unwrap_or_else(PoisonError::into_inner);
-        let Caches { keys, memo, next_memo, .. } = &mut *caches;
+        let Caches { keys, next_key, memo, next_memo } = &mut *caches;
+        if let Some(key) = derived
+            && !keys.iter().any(|e| *e.scope_key == *sc.cache_key())
+        {
+            ring_insert(keys, next_key, CacheEntry { scope_key: sc.cache_key().into(), key });
+        }
+        let Some(layout) = layout.filter(|l| l.prefix.len() <= MAX_REMEMBERED_PREFIX_LEN) else {
+            return;
+        };
         if memo.iter().any(|m| *m.prefix == *layout.prefix) {
             return;
         }
-        let Some(key) = keys.iter().find(|e| &*e.scope_key == sc.cache_key()).map(|e| e.key.clone()) else {
+        let Some(key) = keys.iter().find(|e| *e.scope_key == *sc.cache_key()).map(|e| e.key.clone()) else {
             return;
         };
-        let parts = MemoHit {
+        let parts = MemoParts {
             credential: layout.credential.clone(),
             signed_headers: layout.signed_headers.clone(),
             akid_end: sc.akid_end,
@@ -777,8 +798,7 @@ impl SigV4Verifier {
             service_end: sc.service_end,
             cred,
         };
-        let entry = AuthMemo { prefix: layout.prefix.into(), parts, key };
-        ring_insert(memo, next_memo, entry);
+        ring_insert(memo, next_memo, AuthMemo { prefix: layout.prefix.into(), parts, key });
     }
 
     fn check_scope(&self, p: &Parsed<'_>, sc: &Scope<'_>) -> Result<(), Error> {
@@ -793,41 +813,17 @@ impl SigV4Verifier {
         Ok(())
     }
 
-    /// An HMAC context under the signing key of the scope, ready for the string to sign. From the cache
-    /// when it holds the key: the context is started from the cached key directly (the lock is held only
-    /// for that). Otherwise the key is derived and cached.
-    fn signing_context(&self, sc: &Scope<'_>, cred: &Credential) -> hmac::Context {
-        let cache_key = sc.cache_key();
-        let cache = self.cache.read().unwrap_or_else(PoisonError::into_inner);
-        if let Some(e) = cache.keys.iter().find(|e| &*e.scope_key == cache_key) {
-            return hmac::Context::with_key(&e.key);
-        }
-        drop(cache);
-        let (date, region, service) = (sc.date(), sc.region(), sc.service());
-        let step = |key: &[u8], data: &[u8]| hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), data);
-        let k_date = step(cred.secret.expose(), date);
-        let k_region = step(k_date.as_ref(), region.as_bytes());
-        let k_service = step(k_region.as_ref(), service.as_bytes());
-        let k_signing = step(k_service.as_ref(), b"aws4_request");
-        let key = hmac::Key::new(hmac::HMAC_SHA256, k_signing.as_ref());
-        let ctx = hmac::Context::with_key(&key);
-        let entry = CacheEntry { scope_key: cache_key.into(), key };
-        let mut cache = self.cache.write().unwrap_or_else(PoisonError::into_inner);
-        let Caches { keys, next_key, .. } = &mut *cache;
-        ring_insert(keys, next_key, entry);
-        ctx
-    }
-
     /// Reads and checks the request's SigV4 fields into `p` (built with [`Parsed::new`] in the caller's
-    /// frame, so the large result is written in place rather than moved). With `recall`, an
-    /// `Authorization` value whose prefix is remembered is not parsed again: the hit is returned.
+    /// frame, so the large result is written in place rather than moved). With `caches`, an
+    /// `Authorization` value whose prefix is remembered there is not parsed again: the remembered parts
+    /// and key are returned.
     #[inline(never)]
-    fn parse<'a>(
+    fn parse<'a, 'c>(
         &self,
         req: &RequestView<'a>,
         p: &mut Parsed<'a>,
-        recall: Option<&mut Option<hmac::Context>>,
-    ) -> Result<Option<MemoHit>, Error> {
+        caches: Option<&'c Caches>,
+    ) -> Result<Option<(MemoParts, &'c hmac::Key)>, Error> {
         let target = req.target();
         if target.len() > MAX_TARGET_LEN {
             return Err(Error::TooLarge);
@@ -850,8 +846,8 @@ impl SigV4Verifier {
         let mut decoded_early = false;
         let mut hit = None;
         let (credential, signed_headers, signature, amz_date, expires, token) = if let Some(auth) = auth {
-            hit = recall.and_then(|ctx| self.recall(auth, &mut p.signature, ctx));
-            let (c, s, sig) = if let Some(hit) = &hit {
+            hit = caches.and_then(|c| Self::recall(c, auth, &mut p.signature));
+            let (c, s, sig) = if let Some((hit, _)) = &hit {
                 // The same bytes as a verified request's: valid UTF-8 in the SDK layout, so the parts
                 // are where they were (the signature is already decoded).
                 // One UTF-8 check over the span from the credential to the end of the list.
@@ -1335,10 +1331,10 @@ fn spill(sink: &mut HashingSink, pos: usize, bytes: &[u8]) -> usize {
 /// part.
 const STRING_TO_SIGN_LEN: usize = 17 + 16 + 1 + 128 + 1 + 64;
 
-/// Feeds the string to sign, `AWS4-HMAC-SHA256\n<amz_date>\n<scope>\n<hex of creq_hash>`, to `ctx`: laid
-/// out in one stack buffer (the hash's hex written there directly) and passed in one update when it
-/// fits, else part by part.
-fn feed_string_to_sign(ctx: &mut hmac::Context, amz_date: &[u8], scope: &[u8], creq_hash: &[u8]) {
+/// The HMAC under `key` of the string to sign, `AWS4-HMAC-SHA256\n<amz_date>\n<scope>\n<hex of
+/// creq_hash>`: laid out in one stack buffer (the hash's hex written there directly) and signed in one
+/// call when it fits, else fed part by part.
+fn sign_string_to_sign(key: &hmac::Key, amz_date: &[u8], scope: &[u8], creq_hash: &[u8]) -> hmac::Tag {
     const HEAD: &[u8] = b"AWS4-HMAC-SHA256\n";
     fn fill<'b>(dst: &'b mut [u8], src: &[u8]) -> Option<&'b mut [u8]> {
         let (head, rest) = dst.split_at_mut_checked(src.len())?;
@@ -1356,10 +1352,12 @@ fn feed_string_to_sign(ctx: &mut hmac::Context, amz_date: &[u8], scope: &[u8], c
         (hex_encode(creq_hash, rest).len() == 2 * creq_hash.len()).then_some(())
     })();
     match (laid_out, buf.get(..len)) {
-        (Some(()), Some(all)) => ctx.update(all),
+        (Some(()), Some(all)) => hmac::sign(key, all),
         _ => {
+            let mut ctx = hmac::Context::with_key(key);
             [HEAD, amz_date, b"\n", scope, b"\n"].iter().for_each(|part| ctx.update(part));
             ctx.update(hex_encode(creq_hash, &mut [0u8; 128]));
+            ctx.sign()
         }
     }
 }
@@ -2340,9 +2338,8 @@ mod tests {
             let hash = [0xa5u8; 32];
             let parts: [&[u8]; 7] =
                 [b"AWS4-HMAC-SHA256", b"\n", b"20150830T123600Z", b"\n", &scope, b"\n", &[b'a', b'5'].repeat(32)];
-            let mut ctx = hmac::Context::with_key(&key);
-            feed_string_to_sign(&mut ctx, b"20150830T123600Z", &scope, &hash);
-            assert_eq!(ctx.sign().as_ref(), hmac::sign(&key, &parts.concat()).as_ref(), "scope of {scope_len}");
+            let tag = sign_string_to_sign(&key, b"20150830T123600Z", &scope, &hash);
+            assert_eq!(tag.as_ref(), hmac::sign(&key, &parts.concat()).as_ref(), "scope of {scope_len}");
         }
     }
 
