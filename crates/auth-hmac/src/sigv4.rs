@@ -848,13 +848,14 @@ impl SigV4Verifier {
         let (credential, signed_headers, signature, amz_date, expires, token) = if let Some(auth) = auth {
             hit = caches.and_then(|c| Self::recall(c, auth, &mut p.signature));
             let (c, s, sig) = if let Some((hit, _)) = &hit {
-                // The same bytes as a verified request's: valid UTF-8 in the SDK layout, so the parts
-                // are where they were (the signature is already decoded).
-                // One UTF-8 check over the span from the credential to the end of the list.
+                // The same bytes as a verified request's prefix, in the SDK layout: the parts are where
+                // they were (the signature is already decoded), and one UTF-8 check over the span from
+                // the credential to the end of the list makes them text.
                 let span = auth.get(hit.credential.start..hit.signed_headers.end).unwrap_or_default();
                 let span = core::str::from_utf8(span).map_err(|_| Error::MalformedHeader("authorization"))?;
                 let part = |r: &core::ops::Range<usize>| {
-                    span.get(r.start - hit.credential.start..r.end - hit.credential.start).unwrap_or_default()
+                    let from = hit.credential.start;
+                    span.get(r.start.saturating_sub(from)..r.end.saturating_sub(from)).unwrap_or_default()
                 };
                 decoded_early = true;
                 (part(&hit.credential), part(&hit.signed_headers), "")
