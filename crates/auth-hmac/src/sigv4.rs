@@ -105,7 +105,10 @@ struct CacheEntry {
 
 /// What the `Authorization` prefix of a verified request determined: a later request whose value starts
 /// with the same bytes (`AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=`, laid out as SDKs
-/// send it) and ends in a lowercase-hex signature needs none of it parsed or looked up again.
+/// send it) and ends in a lowercase-hex signature needs none of it parsed again. Only what the prefix
+/// bytes alone determine is kept, and the signing key (fixed by the access key's secret, which a
+/// verifier never replaces, and the scope): the credential lookup and the scope pins are checked on
+/// every request, so no builder call can make an entry stale.
 struct AuthMemo {
     /// The value up to and including `Signature=`, exactly as received.
     prefix: Box<[u8]>,
@@ -114,7 +117,7 @@ struct AuthMemo {
     key: hmac::Key,
 }
 
-/// Where a remembered prefix's parts are, and whose credential it names.
+/// Where a remembered prefix's parts are.
 #[derive(Clone)]
 struct MemoParts {
     /// Where the credential and the signed-header list sit in the prefix.
@@ -124,14 +127,11 @@ struct MemoParts {
     akid_end: usize,
     region_end: usize,
     service_end: usize,
-    /// Index of the access key's credential in [`SigV4Verifier::credentials`] (the memo is emptied
-    /// whenever a credential is added, so indexes stay right).
-    cred: usize,
 }
 
 /// Where an `Authorization` value in the SDK layout splits: its prefix (everything before the
-/// signature) and the credential and signed-header list within it.
-#[derive(Clone)]
+/// signature, at most [`MAX_REMEMBERED_PREFIX_LEN`] bytes) and the credential and signed-header list
+/// within it.
 struct SdkLayout<'a> {
     prefix: &'a [u8],
     credential: core::ops::Range<usize>,
@@ -162,9 +162,10 @@ fn ring_insert<T>(entries: &mut Vec<T>, next: &mut usize, entry: T) {
 /// Besides the derived signing keys, it remembers the `Authorization` prefixes of requests it has
 /// verified (up to [`SIGNING_KEY_CACHE_SIZE`], each up to [`MAX_REMEMBERED_PREFIX_LEN`] bytes): a
 /// client's requests repeat the same credential scope and signed-header list all day, so a request
-/// whose prefix is byte for byte one already verified skips parsing the credential and the list, the
-/// key lookup and the scope checks, which would answer as they did. Only verified requests add a
-/// prefix, and every builder call that changes what those checks answer empties the memo.
+/// whose prefix is byte for byte one already verified skips parsing the credential and the list and
+/// finding the signing key, which would answer as they did. The credential lookup and the scope checks
+/// still run on every request, so the memo holds nothing a builder call could make stale. Only
+/// verified requests add a prefix (or a derived key), and the locks are held only to find or add one.
 pub struct SigV4Verifier {
     /// Sorted by access key id (bytes), unique: found by binary search. Access key ids are public, so
     /// an ordinary comparison is fine (and cheaper than hashing the id).
@@ -580,23 +581,13 @@ impl SigV4Verifier {
             session_token: session_token.map(|t| SecretBytes::copy_from(t.as_bytes())),
         };
         self.credentials.insert(at, (access_key_id.into(), cred));
-        self.forget_prefixes();
         Ok(self)
-    }
-
-    /// Empties the memo of verified `Authorization` prefixes: what it remembers (credential indexes,
-    /// scope pins passed) may no longer hold.
-    fn forget_prefixes(&mut self) {
-        let caches = self.cache.get_mut().unwrap_or_else(PoisonError::into_inner);
-        caches.memo.clear();
-        caches.next_memo = 0;
     }
 
     /// Accepts only this region in the credential scope.
     #[must_use]
     pub fn pin_region(mut self, region: &str) -> Self {
         self.region = Some(region.into());
-        self.forget_prefixes();
         self
     }
 
@@ -604,7 +595,6 @@ impl SigV4Verifier {
     #[must_use]
     pub fn pin_service(mut self, service: &str) -> Self {
         self.service = Some(service.into());
-        self.forget_prefixes();
         self
     }
 
@@ -653,15 +643,10 @@ impl SigV4Verifier {
     /// `digest_mismatch`, `bad_signature`, `stale_timestamp`, `future_timestamp`, `expired`,
     /// `bad_session_token`.
     pub fn verify<'a>(&self, req: &RequestView<'a>, now: Timestamp) -> Result<SigV4Verified<'a>, Error> {
-        // The caches are read under one read lock, held until the signature is computed: remembered
-        // prefixes and cached keys are used in place. A key derived or a prefix to remember is added
-        // under the write lock once the request has verified.
-        let caches = self.cache.read().unwrap_or_else(PoisonError::into_inner);
         let mut p = Parsed::new();
-        let hit = self.parse(req, &mut p, Some(&caches))?;
-        let remembered = hit.is_some();
-        let (sc, cred_index, key) = match hit {
-            // A remembered prefix: only the request's own date is checked against the scope.
+        let hit = self.parse(req, &mut p, true)?;
+        let (sc, remembered_key) = match hit {
+            // A remembered prefix: its parts are where they were.
             Some((parts, key)) => {
                 let sc = Scope {
                     credential: &p.credential,
@@ -669,24 +654,18 @@ impl SigV4Verifier {
                     region_end: parts.region_end,
                     service_end: parts.service_end,
                 };
-                if p.amz_date.get(..8) != Some(sc.date()) {
-                    return Err(Error::ScopeMismatch);
-                }
-                (sc, parts.cred, Cow::Borrowed(key))
+                (sc, Some(key))
             }
-            None => {
-                let sc = split_credential(&p.credential)?;
-                let cred_index = self.credential_index(sc.access_key_id())?;
-                self.check_scope(&p, &sc)?;
-                let cred = self.credentials.get(cred_index).map(|(_, c)| c).ok_or(Error::UnknownKey)?;
-                let key = match caches.keys.iter().find(|e| *e.scope_key == *sc.cache_key()) {
-                    Some(e) => Cow::Borrowed(&e.key),
-                    None => Cow::Owned(derive_signing_key(cred, &sc)),
-                };
-                (sc, cred_index, key)
-            }
+            None => (split_credential(&p.credential)?, None),
         };
-        let cred = self.credentials.get(cred_index).map(|(_, c)| c).ok_or(Error::UnknownKey)?;
+        let cred = self.credential(sc.access_key_id())?;
+        self.check_scope(&p, &sc)?;
+        // The signing key: remembered with the prefix, cached, or derived (and cached once the request
+        // has verified). The caches' lock is held only to find and copy it.
+        let (key, derived) = match remembered_key.or_else(|| self.cached_key(&sc)) {
+            Some(key) => (key, false),
+            None => (derive_signing_key(cred, &sc), true),
+        };
         let mut creq = HashingSink::new();
         self.canonical_request(req, &p, sc.service(), &mut creq)?;
         let creq_hash = creq.finish();
@@ -716,14 +695,9 @@ impl SigV4Verifier {
             (Some(want), Some(got)) if auth_core::ct_eq(want.expose(), got) => {}
             _ => return Err(Error::BadSessionToken),
         }
-        let derived = match key {
-            Cow::Owned(k) => Some(k),
-            Cow::Borrowed(_) => None,
-        };
-        drop(caches);
-        let layout = if remembered { None } else { p.sdk_layout.as_ref() };
-        if derived.is_some() || layout.is_some() {
-            self.remember(derived, layout, &sc, cred_index);
+        // A remembered prefix leaves no layout to remember.
+        if derived || p.sdk_layout.is_some() {
+            self.remember(key, derived, p.sdk_layout.as_ref(), &sc);
         }
         Ok(SigV4Verified {
             access_key_id: keep(&p.credential, 0..sc.akid_end),
@@ -743,7 +717,7 @@ impl SigV4Verifier {
     /// The parsing and canonicalization errors of [`SigV4Verifier::verify`].
     pub fn explain(&self, req: &RequestView<'_>) -> Result<SigV4Explained, Error> {
         let mut p = Parsed::new();
-        self.parse(req, &mut p, None)?;
+        self.parse(req, &mut p, false)?;
         let sc = split_credential(&p.credential)?;
         let mut creq = Vec::with_capacity(512);
         self.canonical_request(req, &p, sc.service(), &mut creq)?;
@@ -755,48 +729,47 @@ impl SigV4Verifier {
         Ok(SigV4Explained { canonical_request, string_to_sign })
     }
 
-    /// The index of `access_key_id`'s credential.
-    fn credential_index(&self, access_key_id: &str) -> Result<usize, Error> {
-        self.credentials
-            .binary_search_by(|(k, _)| k.as_bytes().cmp(access_key_id.as_bytes()))
-            .map_err(|_| Error::UnknownKey)
+    /// The credential of `access_key_id`.
+    fn credential(&self, access_key_id: &str) -> Result<&Credential, Error> {
+        match self.credentials.binary_search_by(|(k, _)| k.as_bytes().cmp(access_key_id.as_bytes())) {
+            Ok(i) => self.credentials.get(i).map(|(_, c)| c).ok_or(Error::UnknownKey),
+            Err(_) => Err(Error::UnknownKey),
+        }
     }
 
-    /// The remembered prefix `auth` starts with, when the rest of `auth` is exactly a signature's 64
-    /// lowercase hex digits (decoded into `signature`): where its parts are, and its signing key.
-    fn recall<'c>(caches: &'c Caches, auth: &[u8], signature: &mut [u8; 32]) -> Option<(MemoParts, &'c hmac::Key)> {
-        *signature = hex_lower_exact::<32>(auth.get(auth.len().checked_sub(64)?..)?).ok()?;
+    /// The cached signing key of the scope `sc`, copied out under the read lock.
+    fn cached_key(&self, sc: &Scope<'_>) -> Option<hmac::Key> {
+        let caches = self.cache.read().unwrap_or_else(PoisonError::into_inner);
+        caches.keys.iter().find(|e| *e.scope_key == *sc.cache_key()).map(|e| e.key.clone())
+    }
+
+    /// The remembered prefix the `Authorization` value `auth` starts with, when the rest of `auth` is
+    /// exactly a signature's 64 hex digits: where its parts are, and its signing key (copied out under
+    /// the read lock).
+    fn recall(&self, auth: &[u8]) -> Option<(MemoParts, hmac::Key)> {
+        let caches = self.cache.read().unwrap_or_else(PoisonError::into_inner);
         let m = caches.memo.iter().find(|m| auth.len() == m.prefix.len() + 64 && auth.starts_with(&m.prefix))?;
-        Some((m.parts.clone(), &m.key))
+        Some((m.parts.clone(), m.key.clone()))
     }
 
-    /// After a request verified: caches the signing key derived for it (when it was) and remembers the
-    /// prefix of its `Authorization` value (when it is in the SDK layout and not remembered yet), under
-    /// one write lock.
-    fn remember(&self, derived: Option<hmac::Key>, layout: Option<&SdkLayout<'_>>, sc: &Scope<'_>, cred: usize) {
+    /// After a request verified under `key`: caches the key when it was `derived`, and remembers the
+    /// prefix of the request's `Authorization` value when it has one to remember, under one write lock.
+    fn remember(&self, key: hmac::Key, derived: bool, layout: Option<&SdkLayout<'_>>, sc: &Scope<'_>) {
         let mut caches = self.cache.write().unwrap_or_else(PoisonError::into_inner);
         let Caches { keys, next_key, memo, next_memo } = &mut *caches;
-        if let Some(key) = derived
-            && !keys.iter().any(|e| *e.scope_key == *sc.cache_key())
-        {
-            ring_insert(keys, next_key, CacheEntry { scope_key: sc.cache_key().into(), key });
+        if derived && !keys.iter().any(|e| *e.scope_key == *sc.cache_key()) {
+            ring_insert(keys, next_key, CacheEntry { scope_key: sc.cache_key().into(), key: key.clone() });
         }
-        let Some(layout) = layout.filter(|l| l.prefix.len() <= MAX_REMEMBERED_PREFIX_LEN) else {
-            return;
-        };
+        let Some(layout) = layout else { return };
         if memo.iter().any(|m| *m.prefix == *layout.prefix) {
             return;
         }
-        let Some(key) = keys.iter().find(|e| *e.scope_key == *sc.cache_key()).map(|e| e.key.clone()) else {
-            return;
-        };
         let parts = MemoParts {
             credential: layout.credential.clone(),
             signed_headers: layout.signed_headers.clone(),
             akid_end: sc.akid_end,
             region_end: sc.region_end,
             service_end: sc.service_end,
-            cred,
         };
         ring_insert(memo, next_memo, AuthMemo { prefix: layout.prefix.into(), parts, key });
     }
@@ -814,16 +787,16 @@ impl SigV4Verifier {
     }
 
     /// Reads and checks the request's SigV4 fields into `p` (built with [`Parsed::new`] in the caller's
-    /// frame, so the large result is written in place rather than moved). With `caches`, an
-    /// `Authorization` value whose prefix is remembered there is not parsed again: the remembered parts
-    /// and key are returned.
+    /// frame, so the large result is written in place rather than moved). With `recall`, an
+    /// `Authorization` value whose prefix is remembered is not parsed again: the remembered parts and
+    /// key are returned.
     #[inline(never)]
-    fn parse<'a, 'c>(
+    fn parse<'a>(
         &self,
         req: &RequestView<'a>,
         p: &mut Parsed<'a>,
-        caches: Option<&'c Caches>,
-    ) -> Result<Option<(MemoParts, &'c hmac::Key)>, Error> {
+        recall: bool,
+    ) -> Result<Option<(MemoParts, hmac::Key)>, Error> {
         let target = req.target();
         if target.len() > MAX_TARGET_LEN {
             return Err(Error::TooLarge);
@@ -846,17 +819,21 @@ impl SigV4Verifier {
         let mut decoded_early = false;
         let mut hit = None;
         let (credential, signed_headers, signature, amz_date, expires, token) = if let Some(auth) = auth {
-            hit = caches.and_then(|c| Self::recall(c, auth, &mut p.signature));
+            // A remembered prefix counts only with a well-formed signature after it (decoded here).
+            if recall
+                && let Some(found) = self.recall(auth)
+                && let Ok(decoded) =
+                    hex_lower_exact::<32>(auth.get(auth.len().saturating_sub(64)..).unwrap_or_default())
+            {
+                p.signature = decoded;
+                hit = Some(found);
+            }
             let (c, s, sig) = if let Some((hit, _)) = &hit {
-                // The same bytes as a verified request's prefix, in the SDK layout: the parts are where
-                // they were (the signature is already decoded), and one UTF-8 check over the span from
-                // the credential to the end of the list makes them text.
-                let span = auth.get(hit.credential.start..hit.signed_headers.end).unwrap_or_default();
-                let span = core::str::from_utf8(span).map_err(|_| Error::MalformedHeader("authorization"))?;
-                let part = |r: &core::ops::Range<usize>| {
-                    let from = hit.credential.start;
-                    span.get(r.start.saturating_sub(from)..r.end.saturating_sub(from)).unwrap_or_default()
-                };
+                // The same bytes as a verified request's prefix, in the SDK layout: valid UTF-8 (one
+                // check up to the end of the list makes the parts text), the parts where they were.
+                let head = auth.get(..hit.signed_headers.end).unwrap_or_default();
+                let head = core::str::from_utf8(head).map_err(|_| Error::MalformedHeader("authorization"))?;
+                let part = |r: &core::ops::Range<usize>| head.get(r.clone()).unwrap_or_default();
                 decoded_early = true;
                 (part(&hit.credential), part(&hit.signed_headers), "")
             } else {
@@ -869,8 +846,9 @@ impl SigV4Verifier {
                         Ok(decoded) => {
                             p.signature = decoded;
                             decoded_early = true;
-                            p.sdk_layout = Some(SdkLayout {
-                                prefix: auth.as_bytes().get(..auth.len() - sig.len()).unwrap_or_default(),
+                            let prefix = auth.as_bytes().get(..auth.len() - sig.len()).unwrap_or_default();
+                            p.sdk_layout = (prefix.len() <= MAX_REMEMBERED_PREFIX_LEN).then(|| SdkLayout {
+                                prefix,
                                 credential: offset_in(auth, c)..offset_in(auth, c) + c.len(),
                                 signed_headers: offset_in(auth, s)..offset_in(auth, s) + s.len(),
                             });
