@@ -1081,13 +1081,11 @@ fn canonical_uri<S: Sink>(path: &str, mode: UriMode, out: &mut S) -> Result<(), 
     let path = if path.is_empty() { "/" } else { path };
     // Only unreserved bytes and `/`: every mode writes such a path as is once it is normal (or need
     // not be). A property test checks this shortcut against the general encoders.
-    let plain = path.bytes().all(|b| b == b'/' || unreserved(b));
-    match mode {
-        UriMode::S3 | UriMode::EncodeWithoutNormalizing if plain => out.put(path.as_bytes()),
-        UriMode::Standard | UriMode::Auto if plain && is_normal(path) => out.put(path.as_bytes()),
-        _ => canonical_uri_general(path, mode, out)?,
+    if uri_is_verbatim(path, mode) {
+        out.put(path.as_bytes());
+        return Ok(());
     }
-    Ok(())
+    canonical_uri_general(path, mode, out)
 }
 
 /// [`canonical_uri`] without the shortcut for plain paths.
@@ -1188,13 +1186,16 @@ impl HashingSink {
     /// by-value call costs a copy of several hundred bytes.
     fn finish(&mut self) -> digest::Digest {
         let staged = self.stage.get(..self.staged).unwrap_or_default();
-        match self.ctx.take() {
+        let hash = match self.ctx.take() {
             None => digest::digest(&digest::SHA256, staged),
             Some(mut ctx) => {
                 ctx.update(staged);
                 ctx.finish()
             }
-        }
+        };
+        // Empty again, so the sink never hashes part of what was written before.
+        (self.staged, self.flushed) = (0, 0);
+        hash
     }
 
     /// Passes the staged bytes and then `bytes` (when they do not fit the buffer) to the hash.
