@@ -28,7 +28,7 @@ fn authv_gate_measure(op: &Op, iterations: u32) -> u32 {
 
 fn iterations(id: &str) -> u32 {
     // Few iterations keep the gate fast under callgrind; counts are deterministic, so more would
-    // only average out the replay guard's occasional table growth.
+    // add nothing but time.
     match id {
         "jwt_es512" | "mtls_p256" | "mtls_rsa2048" | "jwt_rs256" | "jwt_ps256" => 3,
         id if id.starts_with("jwt_e") => 5,

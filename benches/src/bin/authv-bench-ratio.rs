@@ -1,6 +1,6 @@
 //! Wall-clock ratios that hold up on a loaded machine: for each case, authv and its limit run in
-//! alternating batches (1,024 calls each, so a fixture's periodic work, such as the signed-request
-//! fixture replacing its replay guard every 1,024 calls, falls in every batch), and the best batch of
+//! alternating batches (`SIGNED_RING` calls each, so a fixture's periodic work, such as the
+//! signed-request fixture replacing its replay guard once per ring, falls in every batch), and the best batch of
 //! each gives the ratio. A burst of load slows whichever batch it hits, so the best batches are the
 //! ones it missed; the median batches are printed beside them. Criterion's medians, which
 //! `cargo xtask bench` reports, need a quiet machine.
@@ -12,7 +12,11 @@
 
 use std::time::Instant;
 
-const BATCH: u32 = 1024;
+/// One batch: one turn of the signed-request fixture's ring.
+const BATCH: u32 = {
+    assert!(authv_benches::SIGNED_RING <= u32::MAX as usize);
+    authv_benches::SIGNED_RING as u32
+};
 
 /// Nanoseconds per call of one batch.
 fn batch(op: &authv_benches::Op) -> f64 {

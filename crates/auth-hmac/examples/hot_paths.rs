@@ -7,13 +7,13 @@
 //!
 //! Modes: `setup` (fixtures only, the baseline to subtract), `signed_ring`, `signed_no_guard`,
 //! `signed_memory_guard`, `sigv4_ring`, `sigv4_verify`, `sigv4_multi_ring`, `sigv4_multi_verify`, `sigv4_any`,
-//! `sigv4_multi_any` (the verify calls without asserting success, for a verifier cut short while profiling),
-//! `sigv4_bench_ring`, `sigv4_bench_verify` (the request of the `sigv4_header` bench case: GET
-//! `/v1/items?Param1=value1&list-type=2`, `content-type`, `host`, `x-amz-content-sha256` and `x-amz-date`
-//! signed, empty body), `sigv4_presigned_verify` (the request of the `sigv4_query` bench case).
+//! `sigv4_multi_any`, `sigv4_bench_any` (the verify calls without asserting success, for a verifier cut
+//! short while profiling), `sigv4_bench_ring`, `sigv4_bench_verify` (the request of the `sigv4_header`
+//! bench case, `auth_testkit::hmac::sigv4_bench_request`), `sigv4_presigned_verify` (the request of the
+//! `sigv4_query` bench case).
 //! Every mode builds the same fixtures, so `count(mode, n) - count(setup, n)` is the cost of `n` runs
 //! (for the `sigv4*` modes, subtract `setup_sigv4`: they mint one signed request instead of `n`).
-//! `sigv4_bench_any`, like the other `_any` modes. `time_any <rounds>` prints the best batch of the `_any` calls.
+//! `time_any <rounds>` prints the best batch of the `_any` calls.
 //! `ratio <rounds>` times each verify beside its primitive in interleaved batches and prints the best
 //! batch of each and their ratio.
 //! The `*_ring` modes are the primitive over the same bytes: the raw HMAC-SHA256 of the signed-request
@@ -87,8 +87,8 @@ fn sigv4_case_of(v: &SigV4Verifier, which: u8) -> SigV4Case {
         h.push(("user-agent".to_owned(), "aws-sdk-rust/1.0".to_owned()));
         (t, h)
     } else {
-        // The bench's request: GET /?Param1=value1, host and x-amz-date signed, signed here with the
-        // primitives over the canonical request the verifier computes.
+        // GET /?Param1=value1, host and x-amz-date signed, signed here with the primitives over the
+        // canonical request the verifier computes.
         let mut h = vec![
             ("Host".to_owned(), "example.amazonaws.com".to_owned()),
             ("X-Amz-Date".to_owned(), "20150830T123600Z".to_owned()),
@@ -101,7 +101,7 @@ fn sigv4_case_of(v: &SigV4Verifier, which: u8) -> SigV4Case {
         let pairs: Vec<(&str, &[u8])> = probe.iter().map(|(n, v)| (n.as_str(), v.as_bytes())).collect();
         let req = RequestView::new("GET", "/?Param1=value1", Headers::from_pairs(&pairs), b"");
         let sts = v.explain(&req).unwrap().string_to_sign;
-        let sig = hmac::sign(&sigv4_signing_key(), sts.as_bytes());
+        let sig = hmac::sign(&mint::sigv4_signing_key(&SigV4Params::AWS_EXAMPLE), sts.as_bytes());
         h.push(("Authorization".to_owned(), authz(std::str::from_utf8(&hex(sig.as_ref())).unwrap())));
         ("/?Param1=value1".to_owned(), h)
     };
@@ -111,15 +111,6 @@ fn sigv4_case_of(v: &SigV4Verifier, which: u8) -> SigV4Case {
     let explained = v.explain(&req).unwrap();
     let sts_prefix = explained.string_to_sign.rsplit_once('\n').unwrap().0.to_owned() + "\n";
     SigV4Case { target, headers, canonical_request: explained.canonical_request, sts_prefix }
-}
-
-fn sigv4_signing_key() -> hmac::Key {
-    let k = |key: &[u8], d: &[u8]| hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), d);
-    let sk = k(format!("AWS4{AWS_SECRET}").as_bytes(), b"20150830");
-    let sk = k(sk.as_ref(), b"us-east-1");
-    let sk = k(sk.as_ref(), b"service");
-    let sk = k(sk.as_ref(), b"aws4_request");
-    hmac::Key::new(hmac::HMAC_SHA256, sk.as_ref())
 }
 
 fn main() {
@@ -152,7 +143,7 @@ fn main() {
     // SigV4 with the signing key cached (one verify during setup derives it).
     let sigv4 = SigV4Verifier::new().with_credential("AKIDEXAMPLE", AWS_SECRET, None).unwrap();
     let cases = [sigv4_case(&sigv4, false), sigv4_case(&sigv4, true), sigv4_case_of(&sigv4, 2)];
-    let signing_key = sigv4_signing_key();
+    let signing_key = mint::sigv4_signing_key(&SigV4Params::AWS_EXAMPLE);
     let case_pairs: Vec<Vec<(&str, &[u8])>> =
         cases.iter().map(|c| c.headers.iter().map(|(k, v)| (k.as_str(), v.as_bytes())).collect()).collect();
     let sigv4_now = Timestamp::from_unix(1_440_938_160);

@@ -156,7 +156,10 @@ fn aws_encode(s: &str, keep_slash: bool) -> String {
     out
 }
 
-fn signing_key(p: &SigV4Params<'_>) -> hmac::Key {
+/// The SigV4 signing key of `p`'s scope (`AWS4` + secret, then HMAC over date, region, service and
+/// `aws4_request`), as a verifier with a cached key signs with it.
+#[must_use]
+pub fn sigv4_signing_key(p: &SigV4Params<'_>) -> hmac::Key {
     let date = &p.amz_date[..8];
     let k = mac(hmac::HMAC_SHA256, format!("AWS4{}", p.secret).as_bytes(), &[date.as_bytes()]);
     let k = mac(hmac::HMAC_SHA256, k.as_ref(), &[p.region.as_bytes()]);
@@ -195,7 +198,7 @@ fn sigv4_sign(
         p.amz_date,
         hex(digest::digest(&digest::SHA256, creq.as_bytes()).as_ref())
     );
-    let sig = hex(hmac::sign(&signing_key(p), sts.as_bytes()).as_ref());
+    let sig = hex(hmac::sign(&sigv4_signing_key(p), sts.as_bytes()).as_ref());
     (signed, sig)
 }
 
