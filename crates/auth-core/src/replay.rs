@@ -482,8 +482,9 @@ mod tests {
 
     #[test]
     fn mixed_lifetimes_are_reclaimed() {
-        let g = MemoryReplayGuard::new(8);
-        assert!(g.capacity() >= 8);
+        let requested = 8;
+        let g = MemoryReplayGuard::new(requested);
+        assert!(g.capacity() >= requested);
         // A long-lived id, then short-lived ones until the guard refuses (fail closed, nothing evicted).
         g.check_and_record(b"k", b"long", T0.saturating_add_secs(10_000), T0).unwrap();
         let mut short = 0;
@@ -491,7 +492,7 @@ mod tests {
             short += 1;
             assert!(short < 1000, "a guard of capacity {} never filled", g.capacity());
         }
-        assert!(short + 1 >= 8, "refused after only {} ids", short + 1);
+        assert!(short + 1 >= requested, "refused after only {} ids", short + 1);
         assert!(short < g.capacity());
         // Whether one more id still fits depends on where the hash puts it (relocation may find room
         // for one id after refusing another); what must hold is that nothing live was evicted.
@@ -505,7 +506,7 @@ mod tests {
         // Once the short-lived ids expire their slots are free again: as many new ids as the guard was
         // asked to hold, beside the long-lived one, fit; the long-lived one stays.
         let t = T0.saturating_add_secs(11);
-        for i in 0..7 {
+        for i in 0..requested - 1 {
             g.check_and_record(b"k", format!("t{i}").as_bytes(), t.saturating_add_secs(10), t).unwrap();
         }
         assert_eq!(g.check_and_record(b"k", b"long", t.saturating_add_secs(10), t), Err(ReplayError::Replayed));

@@ -238,8 +238,8 @@ impl KeyStore {
     }
 }
 
-/// The table hash of a key id: its bytes alone (the table compares lengths itself, so no length
-/// prefix is needed), one write into foldhash.
+/// The table hash of a key id: its bytes alone, one write into foldhash. No length prefix is needed:
+/// ids that hash alike are told apart by [`same_id`], which compares lengths first.
 fn id_hash(hasher: &foldhash::fast::RandomState, id: &[u8]) -> u64 {
     let mut h = hasher.build_hasher();
     h.write(id);

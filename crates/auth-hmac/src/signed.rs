@@ -301,8 +301,7 @@ fn check_fields(method: &[u8], target: &[u8], key_id: &[u8], ts: &[u8], nonce: &
         && !key_id.is_empty()
         && key_id.len() <= crate::keys::MAX_KEY_ID_LEN
         && all_words(key_id, class::VISIBLE, swar::not_visible)
-        && (1..=crate::util::MAX_TIMESTAMP_DIGITS).contains(&ts.len())
-        && (ts.len() == 1 || ts.first() != Some(&b'0'));
+        && crate::util::canonical_decimal_shape(ts);
     if well_formed {
         // Canonical digits, checked above: at most ten of them fit an i64.
         Ok(Timestamp::from_unix(crate::util::decimal_value(ts)))

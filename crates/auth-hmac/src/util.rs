@@ -238,7 +238,8 @@ const fn fold_diff(x: u64, l: u64) -> u64 {
 /// Whether the header name `name` equals `lower`, which has no upper-case letter, ignoring ASCII case
 /// (what `eq_ignore_ascii_case` answers for such a `lower`), eight bytes per step. The last word is
 /// loaded ending at the last byte (overlapping the one before it), and names of four to seven bytes
-/// are read as two overlapping four-byte halves, so no byte is gathered one at a time.
+/// are read as two overlapping four-byte halves; only names shorter than four bytes are compared byte
+/// by byte.
 #[inline(always)]
 pub(crate) fn name_is(name: &[u8], lower: &[u8]) -> bool {
     #[inline]
@@ -285,14 +286,16 @@ pub const MAX_TIMESTAMP_DIGITS: usize = 10;
 /// Parses canonical decimal Unix seconds: 1 to [`MAX_TIMESTAMP_DIGITS`] ASCII digits, no sign, no
 /// leading zero (except `0` itself), no whitespace.
 pub(crate) fn parse_unix(s: &[u8]) -> Result<Timestamp, Error> {
-    if s.is_empty()
-        || s.len() > MAX_TIMESTAMP_DIGITS
-        || (s.len() > 1 && s.first() == Some(&b'0'))
-        || !s.iter().all(u8::is_ascii_digit)
-    {
+    if !canonical_decimal_shape(s) || !s.iter().all(u8::is_ascii_digit) {
         return Err(Error::MalformedTimestamp);
     }
     Ok(Timestamp::from_unix(decimal_value(s)))
+}
+
+/// The shape of canonical decimal seconds, digits aside: 1 to [`MAX_TIMESTAMP_DIGITS`] bytes, no
+/// leading zero (except `0` itself). Callers check the digits their own way.
+pub(crate) fn canonical_decimal_shape(s: &[u8]) -> bool {
+    (1..=MAX_TIMESTAMP_DIGITS).contains(&s.len()) && (s.len() == 1 || s.first() != Some(&b'0'))
 }
 
 /// The value of 1 to [`MAX_TIMESTAMP_DIGITS`] ASCII digits, already checked by the caller (other
