@@ -644,32 +644,32 @@ impl SigV4Verifier {
     /// `bad_session_token`.
     pub fn verify<'a>(&self, req: &RequestView<'a>, now: Timestamp) -> Result<SigV4Verified<'a>, Error> {
         let mut p = Parsed::new();
-        let hit = self.parse(req, &mut p, true)?;
-        let (sc, remembered_key) = match hit {
+        // The signing key is copied straight into this slot (it is a few hundred bytes, and is never
+        // moved after): remembered with the prefix, cached, or derived (and cached once the request
+        // has verified). The caches' lock is held only to find and copy it.
+        let mut key = None;
+        let hit = self.parse(req, &mut p, Some(&mut key))?;
+        let sc = match hit {
             // A remembered prefix: its parts are where they were.
-            Some((parts, key)) => {
-                let sc = Scope {
-                    credential: &p.credential,
-                    akid_end: parts.akid_end,
-                    region_end: parts.region_end,
-                    service_end: parts.service_end,
-                };
-                (sc, Some(key))
-            }
-            None => (split_credential(&p.credential)?, None),
+            Some(parts) => Scope {
+                credential: &p.credential,
+                akid_end: parts.akid_end,
+                region_end: parts.region_end,
+                service_end: parts.service_end,
+            },
+            None => split_credential(&p.credential)?,
         };
         let cred = self.credential(sc.access_key_id())?;
         self.check_scope(&p, &sc)?;
-        // The signing key: remembered with the prefix, cached, or derived (and cached once the request
-        // has verified). The caches' lock is held only to find and copy it.
-        let (key, derived) = match remembered_key.or_else(|| self.cached_key(&sc)) {
-            Some(key) => (key, false),
-            None => (derive_signing_key(cred, &sc), true),
-        };
+        if key.is_none() {
+            self.cached_key(&sc, &mut key);
+        }
+        let derived = key.is_none();
+        let key: &hmac::Key = key.get_or_insert_with(|| derive_signing_key(cred, &sc));
         let mut creq = HashingSink::new();
         self.canonical_request(req, &p, sc.service(), &mut creq)?;
         let creq_hash = creq.finish();
-        let tag = sign_string_to_sign(&key, &p.amz_date, sc.scope().as_bytes(), creq_hash.as_ref());
+        let tag = sign_string_to_sign(key, &p.amz_date, sc.scope().as_bytes(), creq_hash.as_ref());
         if !auth_core::ct_eq(tag.as_ref(), &p.signature) {
             return Err(Error::BadSignature);
         }
@@ -717,7 +717,7 @@ impl SigV4Verifier {
     /// The parsing and canonicalization errors of [`SigV4Verifier::verify`].
     pub fn explain(&self, req: &RequestView<'_>) -> Result<SigV4Explained, Error> {
         let mut p = Parsed::new();
-        self.parse(req, &mut p, false)?;
+        self.parse(req, &mut p, None)?;
         let sc = split_credential(&p.credential)?;
         let mut creq = Vec::with_capacity(512);
         self.canonical_request(req, &p, sc.service(), &mut creq)?;
@@ -737,24 +737,27 @@ impl SigV4Verifier {
         }
     }
 
-    /// The cached signing key of the scope `sc`, copied out under the read lock.
-    fn cached_key(&self, sc: &Scope<'_>) -> Option<hmac::Key> {
+    /// The cached signing key of the scope `sc`, copied into `slot` under the read lock.
+    fn cached_key(&self, sc: &Scope<'_>, slot: &mut Option<hmac::Key>) {
         let caches = self.cache.read().unwrap_or_else(PoisonError::into_inner);
-        caches.keys.iter().find(|e| *e.scope_key == *sc.cache_key()).map(|e| e.key.clone())
+        if let Some(e) = caches.keys.iter().find(|e| *e.scope_key == *sc.cache_key()) {
+            slot.replace(e.key.clone());
+        }
     }
 
     /// The remembered prefix the `Authorization` value `auth` starts with, when the rest of `auth` is
-    /// exactly a signature's 64 hex digits: where its parts are, and its signing key (copied out under
-    /// the read lock).
-    fn recall(&self, auth: &[u8]) -> Option<(MemoParts, hmac::Key)> {
+    /// exactly a signature's 64 hex digits: where its parts are. Its signing key is copied into `slot`
+    /// under the read lock.
+    fn recall(&self, auth: &[u8], slot: &mut Option<hmac::Key>) -> Option<MemoParts> {
         let caches = self.cache.read().unwrap_or_else(PoisonError::into_inner);
         let m = caches.memo.iter().find(|m| auth.len() == m.prefix.len() + 64 && auth.starts_with(&m.prefix))?;
-        Some((m.parts.clone(), m.key.clone()))
+        slot.replace(m.key.clone());
+        Some(m.parts.clone())
     }
 
     /// After a request verified under `key`: caches the key when it was `derived`, and remembers the
     /// prefix of the request's `Authorization` value when it has one to remember, under one write lock.
-    fn remember(&self, key: hmac::Key, derived: bool, layout: Option<&SdkLayout<'_>>, sc: &Scope<'_>) {
+    fn remember(&self, key: &hmac::Key, derived: bool, layout: Option<&SdkLayout<'_>>, sc: &Scope<'_>) {
         let mut caches = self.cache.write().unwrap_or_else(PoisonError::into_inner);
         let Caches { keys, next_key, memo, next_memo } = &mut *caches;
         if derived && !keys.iter().any(|e| *e.scope_key == *sc.cache_key()) {
@@ -771,7 +774,7 @@ impl SigV4Verifier {
             region_end: sc.region_end,
             service_end: sc.service_end,
         };
-        ring_insert(memo, next_memo, AuthMemo { prefix: layout.prefix.into(), parts, key });
+        ring_insert(memo, next_memo, AuthMemo { prefix: layout.prefix.into(), parts, key: key.clone() });
     }
 
     fn check_scope(&self, p: &Parsed<'_>, sc: &Scope<'_>) -> Result<(), Error> {
@@ -787,16 +790,16 @@ impl SigV4Verifier {
     }
 
     /// Reads and checks the request's SigV4 fields into `p` (built with [`Parsed::new`] in the caller's
-    /// frame, so the large result is written in place rather than moved). With `recall`, an
-    /// `Authorization` value whose prefix is remembered is not parsed again: the remembered parts and
-    /// key are returned.
+    /// frame, so the large result is written in place rather than moved). With a `recall` slot, an
+    /// `Authorization` value whose prefix is remembered is not parsed again: the remembered parts are
+    /// returned and the key is copied into the slot (which is left empty otherwise).
     #[inline(never)]
     fn parse<'a>(
         &self,
         req: &RequestView<'a>,
         p: &mut Parsed<'a>,
-        recall: bool,
-    ) -> Result<Option<(MemoParts, hmac::Key)>, Error> {
+        recall: Option<&mut Option<hmac::Key>>,
+    ) -> Result<Option<MemoParts>, Error> {
         let target = req.target();
         if target.len() > MAX_TARGET_LEN {
             return Err(Error::TooLarge);
@@ -820,15 +823,18 @@ impl SigV4Verifier {
         let mut hit = None;
         let (credential, signed_headers, signature, amz_date, expires, token) = if let Some(auth) = auth {
             // A remembered prefix counts only with a well-formed signature after it (decoded here).
-            if recall
-                && let Some(found) = self.recall(auth)
-                && let Ok(decoded) =
-                    hex_lower_exact::<32>(auth.get(auth.len().saturating_sub(64)..).unwrap_or_default())
+            if let Some(slot) = recall
+                && let Some(found) = self.recall(auth, slot)
             {
-                p.signature = decoded;
-                hit = Some(found);
+                match hex_lower_exact::<32>(auth.get(auth.len().saturating_sub(64)..).unwrap_or_default()) {
+                    Ok(decoded) => {
+                        p.signature = decoded;
+                        hit = Some(found);
+                    }
+                    Err(_) => *slot = None,
+                }
             }
-            let (c, s, sig) = if let Some((hit, _)) = &hit {
+            let (c, s, sig) = if let Some(hit) = &hit {
                 // The same bytes as a verified request's prefix, in the SDK layout: valid UTF-8 (one
                 // check up to the end of the list makes the parts text), the parts where they were.
                 let head = auth.get(..hit.signed_headers.end).unwrap_or_default();
