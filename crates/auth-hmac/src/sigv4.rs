@@ -644,9 +644,10 @@ impl SigV4Verifier {
     /// `bad_session_token`.
     pub fn verify<'a>(&self, req: &RequestView<'a>, now: Timestamp) -> Result<SigV4Verified<'a>, Error> {
         let mut p = Parsed::new();
-        // The signing key is copied straight into this slot (it is a few hundred bytes, and is never
-        // moved after): remembered with the prefix, cached, or derived (and cached once the request
-        // has verified). The caches' lock is held only to find and copy it.
+        // The signing key is copied straight into this slot and never moved after (ring's key holds two
+        // hash states; each move was a copy of over a hundred bytes): remembered with the prefix,
+        // cached, or derived (and cached once the request has verified). The caches' lock is held only
+        // to find and copy it. The slot is filled exactly when `parse` reports a remembered prefix.
         let mut key = None;
         let hit = self.parse(req, &mut p, Some(&mut key))?;
         let sc = match hit {
