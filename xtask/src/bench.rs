@@ -8,16 +8,18 @@
 //! each run), adds the instruction-count ratio of the same operations (one callgrind run of the gate
 //! probe) and the heap allocations per call measured by the `authv-bench-allocations` binary (a counting global
 //! allocator), prints one table `operation | authv | limit | authv/limit | peer | peer/authv |
-//! instr authv/limit | allocations | budget` and writes it to `target/bench-table.json`. Budgets are
-//! judged on instruction ratios, which a loaded shared machine cannot distort; the wall-clock ratio is
-//! shown beside each. Scheme crates that still carry their own criterion benches are run too
-//! (`target/criterion-crates`), and their groups are listed after the table. `--no-run` re-reads the
-//! last criterion results (and still measures instructions and allocations).
+//! instr authv/limit | allocations | budget` and writes it to `target/bench-table.json`. Each budget is
+//! judged on both ratios ([`BUDGET_NOTE`]): instructions, which a loaded shared machine cannot distort
+//! (the gate's verdict), and wall clock, which callgrind's lack of SHA extensions cannot flatter.
+//! Scheme crates that still carry their own criterion benches are run too (`target/criterion-crates`),
+//! and their groups are listed after the table. `--no-run` re-reads the last criterion results (and
+//! still measures instructions and allocations).
 //!
 //! **Gate** (for CI; does not flake): runs the `authv-bench-gate` binary once under callgrind, which dumps the
 //! instruction count of each measured loop (authv, limit and peer on the same bytes, set-up
 //! excluded), divides by the iteration count, and fails when
-//! - a ratio exceeds its budget (the scheme issues' performance targets, [`BUDGETS`]), or
+//! - a ratio exceeds its budget (the scheme issues' performance targets, [`BUDGETS`]; for the
+//!   hash-bound cases an instruction ratio flatters, see [`BUDGET_NOTE`]), or
 //! - authv's count per call regressed more than 10% from the committed `benches/baseline.json`.
 //!
 //! `--gate --update-baseline` rewrites the baseline from this run (after an intended change).
@@ -147,7 +149,7 @@ fn table(no_run: bool) -> Result<(), String> {
         }
     }
     // Instruction counts of the same operations (the gate's probe), for ratios a loaded machine
-    // cannot distort; the budgets are judged on them, the wall-clock ratios are shown beside.
+    // cannot distort; each budget is judged on them and on the wall-clock ratio.
     let counts = measure_callgrind()?;
     crate::step(
         "allocations per call",
@@ -175,7 +177,7 @@ fn table(no_run: bool) -> Result<(), String> {
             "peer/authv",
             "instr authv/limit",
             "allocations authv (limit; peer)",
-            "budget (judged on instructions)",
+            "budget (instructions: the CI gate; wall clock)",
         ]
         .map(str::to_owned)
         .to_vec(),
@@ -205,14 +207,20 @@ fn table(no_run: bool) -> Result<(), String> {
         let budget_text = match budget(case) {
             Some((_, against, max, _)) => {
                 let wall = if *against == "limit" { Some(limit) } else { group.get(*against).copied() };
-                let wall = wall.map_or("?".to_owned(), |b| format!("{:.2}x", authv / b));
+                // Both verdicts: the instruction ratio is what the CI gate judges, but callgrind's CPU
+                // has no SHA extensions, so the hash-bound cases are counted against a slower SHA-256
+                // than the one measured by the clock (see the table's note).
+                let wall = wall.map_or("?".to_owned(), |b| {
+                    let r = authv / b;
+                    format!("{r:.2}x wall ({})", if r <= *max { "holds" } else { "EXCEEDED" })
+                });
                 match ir_ratio(against) {
                     Some(r) => format!(
-                        "vs {}: {r:.3}x instr, {wall} wall; <= {max}x: {}",
+                        "vs {}: {r:.3}x instr ({}), {wall}; <= {max}x",
                         if *against == "limit" { "limit" } else { "webpki" },
                         if r <= *max { "holds" } else { "EXCEEDED" }
                     ),
-                    None => format!("no instruction count; {wall} wall vs {against} (<= {max}x)"),
+                    None => format!("no instruction count; {wall} vs {against}; <= {max}x"),
                 }
             }
             None => "-".to_owned(),
@@ -264,6 +272,7 @@ fn table(no_run: bool) -> Result<(), String> {
         }));
     }
     print_table(&lines);
+    println!("{BUDGET_NOTE}");
     if !missing.is_empty() {
         println!("no criterion results for: {} (run without --no-run)", missing.join(", "));
     }
@@ -281,7 +290,8 @@ fn table(no_run: bool) -> Result<(), String> {
     }
     let json_path = target_dir().join("bench-table.json");
     let doc = json!({
-        "note": "medians of one criterion run (wall clock); ratios pair-wise within that run; instructions per call from one callgrind run of the same operations; budgets judged on instruction ratios; allocations per call [count, bytes] after warm-up",
+        "note": "medians of one criterion run (wall clock); ratios pair-wise within that run; instructions per call from one callgrind run of the same operations; allocations per call [count, bytes] after warm-up",
+        "budget_note": BUDGET_NOTE,
         "rows": rows,
     });
     std::fs::write(&json_path, serde_json::to_string_pretty(&doc).unwrap_or_default())
@@ -289,6 +299,13 @@ fn table(no_run: bool) -> Result<(), String> {
     println!("\ntable written to {} ({:.0}s)", json_path.display(), started.elapsed().as_secs_f64());
     Ok(())
 }
+
+/// What the table's budget column means, printed under it and written with it.
+const BUDGET_NOTE: &str = "Each budget is judged twice. On instruction ratios (callgrind), which a loaded \
+machine cannot distort and which the CI gate uses; but callgrind's CPU has no SHA extensions, so ring hashes with its \
+vector code there and the hash-bound cases (signed request, SigV4, webhooks) are counted against a primitive several \
+times slower than the one the clock measures, which flatters their ratios. And on the wall-clock medians of this run, \
+which measure what a server runs but move with the machine's load. A budget holds when both verdicts say so.";
 
 fn has_own_benches(krate: &str) -> bool {
     crate::workspace_root().join("crates").join(krate).join("benches").is_dir()
