@@ -301,11 +301,12 @@ fn table(no_run: bool) -> Result<(), String> {
 }
 
 /// What the table's budget column means, printed under it and written with it.
-const BUDGET_NOTE: &str = "Each budget is judged twice. On instruction ratios (callgrind), which a loaded \
-machine cannot distort and which the CI gate uses; but callgrind's CPU has no SHA extensions, so ring hashes with its \
-vector code there and the hash-bound cases (signed request, SigV4, webhooks) are counted against a primitive several \
-times slower than the one the clock measures, which flatters their ratios. And on the wall-clock medians of this run, \
-which measure what a server runs but move with the machine's load. A budget holds when both verdicts say so.";
+const BUDGET_NOTE: &str = "Each budget is judged twice. On instruction ratios (callgrind), which a loaded machine \
+cannot distort and which the CI gate uses; but callgrind's CPU has no SHA extensions, so ring hashes with its vector \
+code there and the hash-bound cases (HMAC JWTs, signed request, SigV4, webhooks) are counted against a primitive \
+several times slower than the one the clock measures, which flatters their ratios. And on the wall-clock medians of \
+this run, which measure what a server runs but move with the machine's load. A budget holds when both verdicts say \
+so.";
 
 fn has_own_benches(krate: &str) -> bool {
     crate::workspace_root().join("crates").join(krate).join("benches").is_dir()
