@@ -1,6 +1,7 @@
 //! Shared secrets prepared once: rotation sets and key-id stores.
 
 use crate::Error;
+use crate::mac::{MacContext, MacKey};
 use hashbrown::HashTable;
 use ring::hmac;
 use std::hash::{BuildHasher, Hasher};
@@ -17,18 +18,19 @@ pub const MAX_KEY_IDS: usize = 100_000;
 /// The longest key id, in bytes. Key ids are 1 to this many visible ASCII bytes (`0x21..=0x7e`).
 pub const MAX_KEY_ID_LEN: usize = 128;
 
-/// One to [`MAX_SECRETS_PER_KEY`] live secrets for one HMAC algorithm, prepared as `ring::hmac::Key`s
-/// (the inner and outer pads are computed once, here, not per request).
+/// One to [`MAX_SECRETS_PER_KEY`] live secrets for one HMAC algorithm, prepared once (the inner and
+/// outer pad states are computed here, not per request; HMAC-SHA256 keys use the faster implementation
+/// on the CPU at hand, see [the crate's notes on hashing](crate#hashing)).
 ///
 /// A signature is accepted when any of the secrets produces it, so a sender can move to a new secret
 /// while the old one is still configured. Order the secrets newest first: verification tries them in
 /// order.
 ///
-/// `Debug` prints only the number of secrets. The secrets are not kept in raw form; ring holds the
-/// derived pad states.
+/// `Debug` prints only the number of secrets. The secrets are not kept in raw form, only the derived
+/// pad states.
 #[derive(Clone)]
 pub struct Secrets {
-    keys: Vec<hmac::Key>,
+    keys: Vec<MacKey>,
 }
 
 impl core::fmt::Debug for Secrets {
@@ -70,7 +72,7 @@ impl Secrets {
             if s.len() > MAX_SECRET_LEN {
                 return Err(Error::InvalidKey("secret too long"));
             }
-            keys.push(hmac::Key::new(algorithm, s));
+            keys.push(MacKey::new(algorithm, s));
         }
         Ok(Self { keys })
     }
@@ -103,7 +105,7 @@ impl Secrets {
     /// [`Error::MalformedSignature`] for a tag of the wrong length, [`Error::BadSignature`] when no
     /// secret matches.
     pub fn verify(&self, parts: &[&[u8]], tag: &[u8]) -> Result<usize, Error> {
-        let full = self.keys.first().map_or(0, |k| k.algorithm().digest_algorithm().output_len());
+        let full = self.keys.first().map_or(0, MacKey::output_len);
         if tag.len() != full {
             return Err(Error::MalformedSignature);
         }
@@ -115,15 +117,15 @@ impl Secrets {
         .ok_or(Error::BadSignature)
     }
 
-    pub(crate) fn keys(&self) -> &[hmac::Key] {
+    pub(crate) fn keys(&self) -> &[MacKey] {
         &self.keys
     }
 
     /// Index of the first secret whose MAC over the parts fed by `feed` equals `expected`, compared in
     /// constant time.
-    pub(crate) fn find(&self, expected: &[u8], feed: impl Fn(&mut hmac::Context)) -> Option<usize> {
+    pub(crate) fn find(&self, expected: &[u8], feed: impl Fn(&mut MacContext)) -> Option<usize> {
         self.keys.iter().position(|key| {
-            let mut ctx = hmac::Context::with_key(key);
+            let mut ctx = MacContext::new(key);
             feed(&mut ctx);
             auth_core::ct_eq(ctx.sign().as_ref(), expected)
         })

@@ -10,7 +10,7 @@
 //! - [`sigv4`] — AWS Signature Version 4, header and presigned forms, server side.
 //! - [`rfc9421`] — HTTP Message Signatures (RFC 9421) with RFC 8941 structured fields, keys from JWKs.
 //!
-//! Every verifier is prepared once (secrets become `ring::hmac::Key`s at start-up) and verifies many
+//! Every verifier is prepared once (secrets become HMAC pad states at start-up) and verifies many
 //! requests; `verify` takes `now` and, where the scheme has nonces or ids, a [`ReplayGuard`]. Nothing
 //! here reads a clock, a file or the environment. Failures are one [`Error`] enum that implements
 //! [`auth_core::Reject`] (status, RFC 6750 code, stable reason). MACs are compared in constant time.
@@ -43,6 +43,16 @@
 //! list sizes ([`webhook::MAX_SIGNATURES`]), SigV4 skew and presigned expiry
 //! ([`sigv4::DEFAULT_MAX_SKEW_SECS`], [`sigv4::MAX_PRESIGNED_EXPIRES_SECS`]) and request sizes, RFC 9421
 //! signature and component counts ([`rfc9421::MAX_SIGNATURES`], [`rfc9421::MAX_COMPONENTS`]).
+//!
+//! ## Hashing
+//!
+//! HMAC-SHA256 and SHA-256 run on ring, except on x86-64 CPUs with the SHA extensions: there the
+//! SHA-256 block function of the `sha2` crate is driven directly (pad states kept per key, whole
+//! blocks hashed where they lie, padding written into buffers the verifier owns), which spends far
+//! less around each block than ring's `hmac` and `digest` APIs. The choice follows the CPU features
+//! std detects, once per key or hash, never the data; both paths compute the same functions and are
+//! tested against each other and the RFC 4231 and Wycheproof vectors. HMAC-SHA1 (Twilio) and the
+//! other algorithms always use ring.
 //!
 //! ## Example
 //!
@@ -84,6 +94,7 @@
 
 mod error;
 pub mod keys;
+mod mac;
 pub mod rfc9421;
 mod sf;
 pub mod signed;
