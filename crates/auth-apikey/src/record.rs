@@ -2,9 +2,9 @@
 
 use crate::Error;
 use crate::format::{KeyId, KeySpec, ParsedKey, Prefix};
+use auth_core::hash::HmacKey;
 use auth_core::{ScopeSet, Timestamp};
 use core::fmt;
-use ring::{digest, hmac};
 use std::collections::BTreeMap;
 
 /// The longest legacy-record id, in bytes.
@@ -25,9 +25,10 @@ pub const MIN_PEPPER_LEN: usize = 32;
 /// legacy keys, whose entropy may be low; formatted keys carry 256 random bits either way.
 ///
 /// Keep it outside the database that holds the records (configuration, a secrets manager). Changing it
-/// invalidates every record digested under it. The key schedule lives in `ring::hmac::Key`, which does
-/// not zeroize its memory on drop.
-pub struct Pepper(hmac::Key);
+/// invalidates every record digested under it. The key schedule is an [`auth_core::hash::HmacKey`]: its
+/// pad states are wiped on drop where it hashes with `sha2`'s block function (x86-64 with SHA
+/// extensions); elsewhere it is ring's key, which does not zeroize its memory.
+pub struct Pepper(HmacKey);
 
 impl Pepper {
     /// A pepper from at least [`MIN_PEPPER_LEN`] secret bytes.
@@ -38,7 +39,7 @@ impl Pepper {
         if bytes.len() < MIN_PEPPER_LEN {
             return Err(Error::InvalidPepper);
         }
-        Ok(Self(hmac::Key::new(hmac::HMAC_SHA256, bytes)))
+        Ok(Self(HmacKey::sha256(bytes)))
     }
 }
 
@@ -71,8 +72,8 @@ impl DigestAlg {
     pub(crate) fn digest(self, pepper: Option<&Pepper>, data: &[u8]) -> Option<[u8; 32]> {
         let mut out = [0u8; 32];
         match (self, pepper) {
-            (Self::Sha256, _) => out.copy_from_slice(digest::digest(&digest::SHA256, data).as_ref()),
-            (Self::HmacSha256, Some(p)) => out.copy_from_slice(hmac::sign(&p.0, data).as_ref()),
+            (Self::Sha256, _) => out = auth_core::hash::sha256(data),
+            (Self::HmacSha256, Some(p)) => out.copy_from_slice(p.0.sign(data).as_ref()),
             (Self::HmacSha256, None) => return None,
         }
         Some(out)

@@ -18,6 +18,8 @@
 //! - **Time** — [`Timestamp`]: `now` is always a parameter; nothing here reads a clock.
 //! - **Secrets** — [`SecretBytes`] / [`SecretString`]: zeroized on drop, redacted in `Debug`.
 //! - **Constant-time equality** — [`ct_eq`], from the `subtle` crate.
+//! - **Hashing** — [`hash`]: SHA-256 and HMAC on whichever of ring and `sha2`'s block function is
+//!   faster on the CPU at hand, for the verifiers' hot paths.
 //! - **Replay protection** — the [`ReplayGuard`] trait and the bounded, fail-closed
 //!   [`MemoryReplayGuard`].
 //!
@@ -60,6 +62,7 @@
 pub mod bytes;
 mod credentials;
 mod ct;
+pub mod hash;
 pub mod header;
 mod identity;
 mod rejection;

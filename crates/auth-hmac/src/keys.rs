@@ -1,7 +1,7 @@
 //! Shared secrets prepared once: rotation sets and key-id stores.
 
 use crate::Error;
-use crate::mac::{MacContext, MacKey};
+use auth_core::hash::{HmacContext, HmacKey};
 use hashbrown::HashTable;
 use ring::hmac;
 use std::hash::{BuildHasher, Hasher};
@@ -30,7 +30,7 @@ pub const MAX_KEY_ID_LEN: usize = 128;
 /// pad states.
 #[derive(Clone)]
 pub struct Secrets {
-    keys: Vec<MacKey>,
+    keys: Vec<HmacKey>,
 }
 
 impl core::fmt::Debug for Secrets {
@@ -72,7 +72,7 @@ impl Secrets {
             if s.len() > MAX_SECRET_LEN {
                 return Err(Error::InvalidKey("secret too long"));
             }
-            keys.push(MacKey::new(algorithm, s));
+            keys.push(HmacKey::new(algorithm, s));
         }
         Ok(Self { keys })
     }
@@ -105,7 +105,7 @@ impl Secrets {
     /// [`Error::MalformedSignature`] for a tag of the wrong length, [`Error::BadSignature`] when no
     /// secret matches.
     pub fn verify(&self, parts: &[&[u8]], tag: &[u8]) -> Result<usize, Error> {
-        let full = self.keys.first().map_or(0, MacKey::output_len);
+        let full = self.keys.first().map_or(0, HmacKey::output_len);
         if tag.len() != full {
             return Err(Error::MalformedSignature);
         }
@@ -117,15 +117,15 @@ impl Secrets {
         .ok_or(Error::BadSignature)
     }
 
-    pub(crate) fn keys(&self) -> &[MacKey] {
+    pub(crate) fn keys(&self) -> &[HmacKey] {
         &self.keys
     }
 
     /// Index of the first secret whose MAC over the parts fed by `feed` equals `expected`, compared in
     /// constant time.
-    pub(crate) fn find(&self, expected: &[u8], feed: impl Fn(&mut MacContext)) -> Option<usize> {
+    pub(crate) fn find(&self, expected: &[u8], feed: impl Fn(&mut HmacContext)) -> Option<usize> {
         self.keys.iter().position(|key| {
-            let mut ctx = MacContext::new(key);
+            let mut ctx = HmacContext::new(key);
             feed(&mut ctx);
             auth_core::ct_eq(ctx.sign().as_ref(), expected)
         })

@@ -46,12 +46,11 @@
 //!
 //! ## Hashing
 //!
-//! HMAC-SHA256 and SHA-256 run on ring, except on x86-64 CPUs with the SHA extensions: there the
-//! SHA-256 block function of the `sha2` crate is driven directly (pad states kept per key, whole
-//! blocks hashed where they lie, padding written into buffers the verifier owns), which spends far
-//! less around each block than ring's `hmac` and `digest` APIs. The choice follows the CPU features
-//! std detects, once per key or hash, never the data; both paths compute the same functions and are
-//! tested against each other and the RFC 4231 and Wycheproof vectors. HMAC-SHA1 (Twilio) and the
+//! HMAC-SHA256 and SHA-256 go through [`auth_core::hash`]: ring, except on x86-64 CPUs with the SHA
+//! extensions, where the `sha2` crate's block function is driven directly, which spends far less
+//! around each block than ring's `hmac` and `digest` APIs. The choice follows the CPU features std
+//! detects, never the data, and both paths compute the same functions. SigV4 hashes its canonical
+//! request and its string to sign in the buffers it lays them out in. HMAC-SHA1 (Twilio) and the
 //! other algorithms always use ring.
 //!
 //! ## Example
@@ -94,7 +93,6 @@
 
 mod error;
 pub mod keys;
-mod mac;
 pub mod rfc9421;
 mod sf;
 pub mod signed;

@@ -32,8 +32,8 @@
 //! returned. At most [`MAX_SIGNATURES`] are considered.
 
 use crate::Error;
-use crate::mac::MacKey;
 use crate::sf::{self, Bare, InnerList, Item, Member};
+use auth_core::hash::HmacKey;
 use auth_core::{Headers, Identity, ReplayGuard, RequestView, Scheme, Timestamp};
 use base64ct::Encoding;
 use ring::{digest, signature};
@@ -99,7 +99,7 @@ impl Algorithm {
 }
 
 enum KeyMaterial {
-    Hmac(MacKey),
+    Hmac(HmacKey),
     Public(&'static dyn signature::VerificationAlgorithm, Vec<u8>),
     Rsa(&'static signature::RsaParameters, Vec<u8>, Vec<u8>),
 }
@@ -131,7 +131,7 @@ impl SignatureKey {
         if secret.len() < 32 || secret.len() > crate::keys::MAX_SECRET_LEN {
             return Err(Error::InvalidKey("hmac key length"));
         }
-        Ok(Self { alg: Algorithm::HmacSha256, material: KeyMaterial::Hmac(MacKey::sha256(secret)) })
+        Ok(Self { alg: Algorithm::HmacSha256, material: KeyMaterial::Hmac(HmacKey::sha256(secret)) })
     }
 
     /// A key from a JWK (RFC 7517): `oct` (hmac-sha256), `OKP`/`Ed25519`, `EC`/`P-256` or `P-384`, or
@@ -218,7 +218,7 @@ impl SignatureKey {
 
     fn verify(&self, msg: &[u8], sig: &[u8]) -> bool {
         match &self.material {
-            KeyMaterial::Hmac(k) => auth_core::ct_eq(k.sign(msg).as_ref(), sig),
+            KeyMaterial::Hmac(k) => k.verify(msg, sig),
             KeyMaterial::Public(alg, pk) => signature::UnparsedPublicKey::new(*alg, pk).verify(msg, sig).is_ok(),
             KeyMaterial::Rsa(params, n, e) => {
                 signature::RsaPublicKeyComponents { n: n.as_slice(), e: e.as_slice() }.verify(params, msg, sig).is_ok()

@@ -51,9 +51,9 @@
 
 use crate::Error;
 use crate::keys::{KeyStore, is_valid_key_id};
-use crate::mac::{MacContext, MacKey};
 use crate::util::{check_window, hex_lower_exact, hex_matches_ct, is_ctl, name_is, parse_unix};
 use auth_core::bytes::copy_short;
+use auth_core::hash::{HmacContext, HmacKey};
 use auth_core::header::is_tchar;
 use auth_core::{Identity, ReplayGuard, RequestView, Scheme, Timestamp};
 
@@ -217,8 +217,8 @@ impl SignedRequestVerifier {
         let secrets = self.keys.get_bytes(key_id);
         let mut buf = [0u8; HEAD_BUF_LEN];
         let head = join_head(&[method, target, ts_raw, nonce], body, &mut buf);
-        let mac_matches = |key: &MacKey| {
-            let mut ctx = MacContext::new(key);
+        let mac_matches = |key: &HmacKey| {
+            let mut ctx = HmacContext::new(key);
             if let Some((head, rest)) = head {
                 ctx.update(head);
                 ctx.update(rest);

@@ -46,8 +46,8 @@
 //! (other than those it ignores), and should require signing of any header it interprets.
 
 use crate::Error;
-use crate::mac::{self, MacContext, MacKey, Tag};
 use crate::util::{all_in, class, hex_encode, hex_lower_exact, is_ctl, name_is};
+use auth_core::hash::{self, HmacContext, HmacKey, Tag};
 use auth_core::{Identity, RequestView, Scheme, SecretBytes, Timestamp};
 use ring::{digest, hmac};
 use std::borrow::Cow;
@@ -101,7 +101,7 @@ struct CacheEntry {
     /// refused with one, the others are split at it), so equal texts are equal parts: one comparison
     /// instead of four.
     scope_key: Box<str>,
-    key: MacKey,
+    key: HmacKey,
 }
 
 /// What the `Authorization` prefix of a verified request determined: a later request whose value starts
@@ -115,7 +115,7 @@ struct AuthMemo {
     prefix: Box<[u8]>,
     parts: MemoParts,
     /// The scope's signing key.
-    key: MacKey,
+    key: HmacKey,
 }
 
 /// Where a remembered prefix's parts are.
@@ -335,13 +335,13 @@ fn offset_in(whole: &str, part: &str) -> usize {
 
 /// The SigV4 signing key of the scope `sc` under `cred`'s secret: four chained HMACs over the date,
 /// region, service and `aws4_request`.
-fn derive_signing_key(cred: &Credential, sc: &Scope<'_>) -> MacKey {
+fn derive_signing_key(cred: &Credential, sc: &Scope<'_>) -> HmacKey {
     let step = |key: &[u8], data: &[u8]| hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), data);
     let k_date = step(cred.secret.expose(), sc.date());
     let k_region = step(k_date.as_ref(), sc.region().as_bytes());
     let k_service = step(k_region.as_ref(), sc.service().as_bytes());
     let k_signing = step(k_service.as_ref(), b"aws4_request");
-    MacKey::sha256(k_signing.as_ref())
+    HmacKey::sha256(k_signing.as_ref())
 }
 
 /// Byte offset of the next `/` in `s` at or after `from`.
@@ -667,7 +667,7 @@ impl SigV4Verifier {
             self.cached_key(&sc, &mut key);
         }
         let derived = key.is_none();
-        let key: &MacKey = key.get_or_insert_with(|| derive_signing_key(cred, &sc));
+        let key: &HmacKey = key.get_or_insert_with(|| derive_signing_key(cred, &sc));
         let mut creq = HashingSink::new();
         self.canonical_request(req, &p, sc.service(), &mut creq)?;
         let creq_hash = creq.finish();
@@ -740,7 +740,7 @@ impl SigV4Verifier {
     }
 
     /// The cached signing key of the scope `sc`, copied into `slot` under the read lock.
-    fn cached_key(&self, sc: &Scope<'_>, slot: &mut Option<MacKey>) {
+    fn cached_key(&self, sc: &Scope<'_>, slot: &mut Option<HmacKey>) {
         let caches = self.cache.read().unwrap_or_else(PoisonError::into_inner);
         if let Some(e) = caches.keys.iter().find(|e| *e.scope_key == *sc.cache_key()) {
             slot.replace(e.key.clone());
@@ -750,7 +750,7 @@ impl SigV4Verifier {
     /// The remembered prefix the `Authorization` value `auth` starts with, when the rest of `auth` is
     /// exactly a signature's 64 hex digits: where its parts are. Its signing key is copied into `slot`
     /// under the read lock.
-    fn recall(&self, auth: &[u8], slot: &mut Option<MacKey>) -> Option<MemoParts> {
+    fn recall(&self, auth: &[u8], slot: &mut Option<HmacKey>) -> Option<MemoParts> {
         let caches = self.cache.read().unwrap_or_else(PoisonError::into_inner);
         let m = caches.memo.iter().find(|m| auth.len() == m.prefix.len() + 64 && auth.starts_with(&m.prefix))?;
         slot.replace(m.key.clone());
@@ -759,7 +759,7 @@ impl SigV4Verifier {
 
     /// After a request verified under `key`: caches the key when it was `derived`, and remembers the
     /// prefix of the request's `Authorization` value when it has one to remember, under one write lock.
-    fn remember(&self, key: &MacKey, derived: bool, layout: Option<&SdkLayout<'_>>, sc: &Scope<'_>) {
+    fn remember(&self, key: &HmacKey, derived: bool, layout: Option<&SdkLayout<'_>>, sc: &Scope<'_>) {
         let mut caches = self.cache.write().unwrap_or_else(PoisonError::into_inner);
         let Caches { keys, next_key, memo, next_memo } = &mut *caches;
         if derived && !keys.iter().any(|e| *e.scope_key == *sc.cache_key()) {
@@ -800,7 +800,7 @@ impl SigV4Verifier {
         &self,
         req: &RequestView<'a>,
         p: &mut Parsed<'a>,
-        recall: Option<&mut Option<MacKey>>,
+        recall: Option<&mut Option<HmacKey>>,
     ) -> Result<Option<MemoParts>, Error> {
         let target = req.target();
         if target.len() > MAX_TARGET_LEN {
@@ -1006,7 +1006,7 @@ impl SigV4Verifier {
                 let matches = if req.body().is_empty() {
                     v == EMPTY_SHA256.as_bytes()
                 } else {
-                    mac::sha256(req.body()) == claimed
+                    hash::sha256(req.body()) == claimed
                 };
                 if !matches {
                     return Err(Error::DigestMismatch);
@@ -1016,7 +1016,7 @@ impl SigV4Verifier {
             }
             None if p.presigned && self.effective_mode(service) == UriMode::S3 => out.put(UNSIGNED.as_bytes()),
             None if req.body().is_empty() => out.put(EMPTY_SHA256.as_bytes()),
-            None => push_hex(&mac::sha256(req.body()), out),
+            None => push_hex(&hash::sha256(req.body()), out),
         }
         Ok(())
     }
@@ -1180,7 +1180,7 @@ struct HashingSink {
     stage: [u8; HASH_STAGE_LEN],
     staged: usize,
     /// Started once the writes outgrow the buffer.
-    ctx: Option<mac::Sha256>,
+    ctx: Option<hash::Sha256>,
     /// Bytes already passed to `ctx`.
     flushed: usize,
 }
@@ -1195,7 +1195,7 @@ impl HashingSink {
     fn finish(&mut self) -> [u8; 32] {
         let hash = match self.ctx.take() {
             // The padding goes into the buffer after the request when it fits.
-            None => mac::sha256_in_place(&mut self.stage, self.staged),
+            None => hash::sha256_in_place(&mut self.stage, self.staged),
             Some(mut ctx) => {
                 ctx.update(self.stage.get(..self.staged).unwrap_or_default());
                 ctx.finish()
@@ -1210,7 +1210,7 @@ impl HashingSink {
     #[inline(never)]
     #[cold]
     fn flush_and_put(&mut self, bytes: &[u8]) {
-        let ctx = self.ctx.get_or_insert_with(mac::Sha256::new);
+        let ctx = self.ctx.get_or_insert_with(hash::Sha256::new);
         ctx.update(self.stage.get(..self.staged).unwrap_or_default());
         self.flushed = self.flushed.saturating_add(self.staged);
         self.staged = 0;
@@ -1322,7 +1322,7 @@ const STRING_TO_SIGN_LEN: usize = (17 + 16 + 1 + 128 + 1 + 64 + 9usize).next_mul
 /// The HMAC under `key` of the string to sign, `AWS4-HMAC-SHA256\n<amz_date>\n<scope>\n<hex of
 /// creq_hash>`: laid out in one stack buffer (the hash's hex written there directly, the hash padding
 /// after it) and signed in one call when it fits, else fed part by part.
-fn sign_string_to_sign(key: &MacKey, amz_date: &[u8], scope: &[u8], creq_hash: &[u8]) -> Tag {
+fn sign_string_to_sign(key: &HmacKey, amz_date: &[u8], scope: &[u8], creq_hash: &[u8]) -> Tag {
     const HEAD: &[u8] = b"AWS4-HMAC-SHA256\n";
     fn fill<'b>(dst: &'b mut [u8], src: &[u8]) -> Option<&'b mut [u8]> {
         let (head, rest) = dst.split_at_mut_checked(src.len())?;
@@ -1342,7 +1342,7 @@ fn sign_string_to_sign(key: &MacKey, amz_date: &[u8], scope: &[u8], creq_hash: &
     match laid_out {
         Some(()) => key.sign_in_place(&mut buf, len),
         None => {
-            let mut ctx = MacContext::new(key);
+            let mut ctx = HmacContext::new(key);
             [HEAD, amz_date, b"\n", scope, b"\n"].iter().for_each(|part| ctx.update(part));
             ctx.update(hex_encode(creq_hash, &mut [0u8; 128]));
             ctx.sign()
@@ -2321,8 +2321,8 @@ mod tests {
     #[test]
     fn string_to_sign_fits_or_streams() {
         let key = hmac::Key::new(hmac::HMAC_SHA256, b"k");
-        for backend in [mac::Backend::Blocks, mac::Backend::Ring] {
-            let mac_key = MacKey::with_backend(hmac::HMAC_SHA256, b"k", backend);
+        for backend in [hash::Backend::Blocks, hash::Backend::Ring] {
+            let mac_key = HmacKey::with_backend(hmac::HMAC_SHA256, b"k", backend);
             for scope_len in [0usize, 10, 128, 200, 300] {
                 let scope = vec![b's'; scope_len];
                 let hash = [0xa5u8; 32];

@@ -21,8 +21,8 @@
 
 use crate::Error;
 use crate::keys::{MAX_SECRET_LEN, Secrets};
-use crate::mac::MacContext;
 use crate::util::{b64_exact, check_window, hex_lower_exact, is_ctl, one, opt, parse_unix};
+use auth_core::hash::HmacContext;
 use auth_core::{ReplayGuard, RequestView, Timestamp};
 use base64ct::Encoding;
 use ring::hmac;
@@ -150,10 +150,10 @@ impl Stripe {
 fn first_match<const N: usize>(
     secrets: &Secrets,
     candidates: &[[u8; N]],
-    feed: impl Fn(&mut MacContext),
+    feed: impl Fn(&mut HmacContext),
 ) -> Result<usize, Error> {
     for (i, key) in secrets.keys().iter().enumerate() {
-        let mut ctx = MacContext::new(key);
+        let mut ctx = HmacContext::new(key);
         feed(&mut ctx);
         let tag = ctx.sign();
         let mut hit = false;

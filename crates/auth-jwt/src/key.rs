@@ -5,6 +5,7 @@ use crate::alg::{Algorithm, AlgorithmSet};
 use crate::b64;
 use crate::error::{Error, KeyProblem};
 use crate::json::{self, Kind};
+use auth_core::hash::HmacKey;
 use core::fmt;
 use ring::{hmac, signature};
 use zeroize::Zeroizing;
@@ -58,9 +59,9 @@ enum Material {
 }
 
 struct HmacKeys {
-    hs256: Option<hmac::Key>,
-    hs384: Option<hmac::Key>,
-    hs512: Option<hmac::Key>,
+    hs256: Option<HmacKey>,
+    hs384: Option<HmacKey>,
+    hs512: Option<HmacKey>,
 }
 
 impl fmt::Debug for Key {
@@ -111,7 +112,7 @@ impl Key {
     fn hmac_for(requested: AlgorithmSet, secret: &[u8]) -> Result<Self, Error> {
         let len = secret.len();
         let mk = |alg: Algorithm, ring_alg| {
-            (requested.contains(alg) && len >= alg.hmac_len()).then(|| hmac::Key::new(ring_alg, secret))
+            (requested.contains(alg) && len >= alg.hmac_len()).then(|| HmacKey::new(ring_alg, secret))
         };
         let hs256 = mk(Algorithm::HS256, hmac::HMAC_SHA256);
         let hs384 = mk(Algorithm::HS384, hmac::HMAC_SHA384);
@@ -465,7 +466,7 @@ impl Key {
                     Algorithm::HS384 => h.hs384.as_ref(),
                     _ => h.hs512.as_ref(),
                 };
-                key.is_some_and(|k| hmac::verify(k, signing_input, sig).is_ok())
+                key.is_some_and(|k| k.verify(signing_input, sig))
             }
             (Material::Rsa(c), _) => {
                 let params: &signature::RsaParameters = match alg {
@@ -504,8 +505,8 @@ impl Key {
     }
 
     /// JWS hot path: verifies the base64url signature segment. The segment is public, so it is decoded
-    /// with the fast strict decoder into a stack buffer; the comparison of an HMAC tag is ring's
-    /// constant-time `hmac::verify`.
+    /// with the fast strict decoder into a stack buffer; an HMAC tag is compared in constant time
+    /// ([`HmacKey::verify`]).
     pub(crate) fn verify_segment(&self, alg: Algorithm, signing_input: &[u8], sig_b64: &[u8]) -> Result<(), Error> {
         let len = b64::decoded_len(sig_b64.len()).ok_or(Error::BadSignature)?;
         if len <= 132 {

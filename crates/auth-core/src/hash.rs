@@ -1,23 +1,37 @@
-//! HMAC-SHA256 and SHA-256 for the verifiers, from whichever implementation is faster on the CPU at hand.
+//! SHA-256 and HMAC for the verifiers, from whichever implementation is faster on the CPU at hand.
 //!
-//! Every scheme here hashes a few hundred bytes to a few kilobytes per request, so the fixed cost of a
-//! hash call weighs as much as the block function. ring's `hmac` and `digest` copy their contexts and
-//! pending buffers several times per call. On x86-64 CPUs with the SHA extensions, `sha2`'s block
-//! function runs the same instructions, and the little around it is done here: the HMAC pad states are
-//! kept as two SHA-256 states, whole blocks are hashed where the caller's bytes lie, and the padding of
-//! a buffer the caller owns is written in place. Measured beside ring on such a CPU (interleaved
-//! batches): HMAC-SHA256 of a 138-byte SigV4 string to sign took 0.61 of ring's time, SHA-256 of a
-//! 330-byte canonical request 0.82 to 0.93, HMAC-SHA256 over 1 KiB 0.85.
+//! Every scheme hashes a few hundred bytes to a few kilobytes per request (a JWT's signing input, a
+//! signed request's body, a SigV4 canonical request, an API key), so the fixed cost of a hash call
+//! weighs as much as the block function. ring's `hmac` and `digest` copy their contexts and pending
+//! buffers several times per call. On x86-64 CPUs with the SHA extensions, the `sha2` crate's block
+//! function runs the same instructions, and the little around it is done here: an HMAC-SHA256 key is
+//! kept as its two pad states, whole blocks are hashed where the caller's bytes lie, and the padding of
+//! a buffer the caller owns is written in place ([`sha256_in_place`], [`HmacKey::sign_in_place`]).
+//! Measured beside ring on such a CPU (interleaved batches): HMAC-SHA256 of a 138-byte SigV4 string to
+//! sign took 0.61 of ring's time, SHA-256 of a 330-byte canonical request 0.82 to 0.93, HMAC-SHA256 over
+//! 1 KiB 0.85.
 //!
 //! Without the extensions `sha2` falls back to portable code, slower than ring's vectorized assembly,
-//! so ring stays in use there (older x86-64 servers, and valgrind, under which the instruction-count and
-//! constant-time gates run); other architectures use ring too. The choice is made once per key or
-//! hash, from the CPU features std detects, never from data.
+//! so ring is used there (older x86-64 servers, and valgrind, under which authv's instruction-count and
+//! constant-time gates run); other architectures use ring too, and so do HMAC-SHA1/384/512. The choice
+//! ([`Backend::for_sha256`]) is made once per key or hash from the CPU features std detects, never from
+//! data; [`HmacKey::with_backend`] and [`Sha256::with_backend`] choose explicitly.
 //!
 //! Both implementations compute the same functions: the tests check each against ring's one-shot HMAC
-//! and SHA-256 for any split of the input, and the suites (RFC 4231, Wycheproof) run through whichever
-//! this CPU uses. Neither branches on or indexes by the key or the message. Pad states are wiped when
-//! the key or context holding them is dropped.
+//! and SHA-256 for any key and any split of the input, and authv's suites (RFC 4231, Wycheproof, the
+//! JWT and AWS suites) run through whichever this CPU uses. Neither branches on or indexes by the key or
+//! the message. Pad states are wiped when the key or context holding them is dropped, and never
+//! printed.
+//!
+//! ```
+//! use auth_core::hash::{self, HmacKey};
+//!
+//! let key = HmacKey::sha256(b"Jefe");
+//! let tag = key.sign(b"what do ya want for nothing?");
+//! assert_eq!(tag.as_ref()[..4], [0x5b, 0xdc, 0xc1, 0x46]); // RFC 4231, test case 2
+//! assert!(key.verify(b"what do ya want for nothing?", tag.as_ref()));
+//! assert_eq!(hash::sha256(b"abc")[..4], [0xba, 0x78, 0x16, 0xbf]); // FIPS 180-2, B.1
+//! ```
 
 use ring::{digest, hmac};
 use std::sync::Arc;
@@ -44,16 +58,20 @@ fn sha_extensions() -> bool {
 
 /// The implementation a key or hash uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Backend {
-    /// `sha2`'s block function under this module's HMAC and padding (SHA-256 only).
+#[non_exhaustive]
+pub enum Backend {
+    /// The `sha2` crate's SHA-256 block function under this module's HMAC and padding (SHA-256 and
+    /// HMAC-SHA256 only).
     Blocks,
     /// ring.
     Ring,
 }
 
 impl Backend {
-    /// The faster implementation of SHA-256 on this CPU.
-    pub(crate) fn for_sha256() -> Self {
+    /// The faster implementation of SHA-256 on this CPU: [`Backend::Blocks`] on x86-64 with the SHA
+    /// extensions, [`Backend::Ring`] otherwise.
+    #[must_use]
+    pub fn for_sha256() -> Self {
         if sha_extensions() { Self::Blocks } else { Self::Ring }
     }
 }
@@ -93,7 +111,7 @@ fn finish_in_place(state: &mut [u32; 8], prior: u64, buf: &mut [u8], len: usize)
 /// SHA-256 fed in pieces on the block function: whole blocks are hashed where they lie, the rest waits
 /// in `pending`.
 #[derive(Clone)]
-pub(crate) struct Blocks {
+struct Blocks {
     state: [u32; 8],
     pending: [u8; BLOCK],
     /// Bytes waiting in `pending`.
@@ -153,7 +171,7 @@ impl Drop for Blocks {
 
 /// HMAC-SHA256 pad states: SHA-256 after the key XOR ipad block, and after the key XOR opad block.
 #[derive(Clone)]
-pub(crate) struct Pads {
+struct Pads {
     inner: [u32; 8],
     outer: [u32; 8],
 }
@@ -204,164 +222,227 @@ impl Pads {
     }
 }
 
-/// A prepared HMAC key: its pad states, computed once.
+/// A prepared HMAC key: its inner and outer pad states, computed once.
+///
+/// `Debug` prints no key material.
 #[derive(Clone)]
-pub(crate) enum MacKey {
-    Sha256(Pads),
+pub struct HmacKey(KeyImp);
+
+#[derive(Clone)]
+enum KeyImp {
+    Pads(Pads),
     /// Shared rather than copied: a ring key holds two whole digest contexts.
     Ring(Arc<hmac::Key>),
 }
 
-impl core::fmt::Debug for MacKey {
+impl core::fmt::Debug for HmacKey {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("MacKey([REDACTED])")
+        write!(f, "HmacKey({:?}, [REDACTED])", self.backend())
     }
 }
 
-impl MacKey {
-    /// `secret` as a key for `algorithm`, in the faster implementation for it on this CPU.
-    pub(crate) fn new(algorithm: hmac::Algorithm, secret: &[u8]) -> Self {
+impl HmacKey {
+    /// `secret` as a key for `algorithm`, in the faster implementation for it on this CPU. Secrets of
+    /// any length are accepted (longer than the hash's block, they are hashed first, RFC 2104).
+    #[must_use]
+    pub fn new(algorithm: hmac::Algorithm, secret: &[u8]) -> Self {
         let backend = if algorithm == hmac::HMAC_SHA256 { Backend::for_sha256() } else { Backend::Ring };
         Self::with_backend(algorithm, secret, backend)
     }
 
     /// An HMAC-SHA256 key.
-    pub(crate) fn sha256(secret: &[u8]) -> Self {
+    #[must_use]
+    pub fn sha256(secret: &[u8]) -> Self {
         Self::new(hmac::HMAC_SHA256, secret)
     }
 
-    /// `secret` as a key in the given implementation (the block function only for HMAC-SHA256).
-    pub(crate) fn with_backend(algorithm: hmac::Algorithm, secret: &[u8], backend: Backend) -> Self {
+    /// `secret` as a key in the given implementation ([`Backend::Blocks`] applies to HMAC-SHA256
+    /// only; other algorithms always use ring).
+    #[must_use]
+    pub fn with_backend(algorithm: hmac::Algorithm, secret: &[u8], backend: Backend) -> Self {
         if backend == Backend::Blocks && algorithm == hmac::HMAC_SHA256 {
-            Self::Sha256(Pads::new(secret))
+            Self(KeyImp::Pads(Pads::new(secret)))
         } else {
-            Self::Ring(Arc::new(hmac::Key::new(algorithm, secret)))
+            Self(KeyImp::Ring(Arc::new(hmac::Key::new(algorithm, secret))))
+        }
+    }
+
+    /// The implementation this key uses.
+    #[must_use]
+    pub fn backend(&self) -> Backend {
+        match self.0 {
+            KeyImp::Pads(_) => Backend::Blocks,
+            KeyImp::Ring(_) => Backend::Ring,
         }
     }
 
     /// The tag's length in bytes.
-    pub(crate) fn output_len(&self) -> usize {
-        match self {
-            Self::Sha256(_) => 32,
-            Self::Ring(k) => k.algorithm().digest_algorithm().output_len(),
+    #[must_use]
+    pub fn output_len(&self) -> usize {
+        match &self.0 {
+            KeyImp::Pads(_) => 32,
+            KeyImp::Ring(k) => k.algorithm().digest_algorithm().output_len(),
         }
     }
 
     /// The MAC of `data`.
-    pub(crate) fn sign(&self, data: &[u8]) -> Tag {
-        let mut ctx = MacContext::new(self);
+    #[must_use]
+    pub fn sign(&self, data: &[u8]) -> Tag {
+        let mut ctx = HmacContext::new(self);
         ctx.update(data);
         ctx.sign()
     }
 
-    /// The MAC of `buf[..len]`. `buf` is scratch space: an HMAC-SHA256 key on the block function
-    /// writes the padding after the message when there is room for it (`len + 9` bytes rounded up to
-    /// 64), which saves copying the message's last block.
-    pub(crate) fn sign_in_place(&self, buf: &mut [u8], len: usize) -> Tag {
-        if let Self::Sha256(pads) = self
+    /// Whether `tag` is the MAC of `data`: the full tag, compared in constant time ([`crate::ct_eq`]).
+    #[must_use]
+    pub fn verify(&self, data: &[u8], tag: &[u8]) -> bool {
+        crate::ct_eq(self.sign(data).as_ref(), tag)
+    }
+
+    /// The MAC of `buf[..len]`. `buf` is scratch space: on [`Backend::Blocks`] the hash padding is
+    /// written after the message when there is room for it (`len + 9` bytes rounded up to 64), which
+    /// saves copying the message's last block; otherwise `buf` is only read.
+    #[must_use]
+    pub fn sign_in_place(&self, buf: &mut [u8], len: usize) -> Tag {
+        if let KeyImp::Pads(pads) = &self.0
             && let Some(tag) = pads.sign_in_place(buf, len)
         {
-            return Tag::Sha256(tag);
+            return Tag(TagImp::Sha256(tag));
         }
         self.sign(buf.get(..len).unwrap_or_default())
     }
 }
 
 /// A MAC being computed over data fed in pieces.
-pub(crate) enum MacContext {
-    Sha256 { inner: Blocks, pads: Pads },
+pub struct HmacContext(CtxImp);
+
+enum CtxImp {
+    Pads { inner: Blocks, pads: Pads },
     Ring(hmac::Context),
 }
 
-impl MacContext {
+impl core::fmt::Debug for HmacContext {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("HmacContext([REDACTED])")
+    }
+}
+
+impl HmacContext {
     /// A context starting from `key`'s pad states.
-    pub(crate) fn new(key: &MacKey) -> Self {
-        match key {
-            MacKey::Sha256(pads) => {
-                Self::Sha256 { inner: Blocks::from_state(pads.inner, BLOCK as u64), pads: pads.clone() }
+    #[must_use]
+    pub fn new(key: &HmacKey) -> Self {
+        match &key.0 {
+            KeyImp::Pads(pads) => {
+                Self(CtxImp::Pads { inner: Blocks::from_state(pads.inner, BLOCK as u64), pads: pads.clone() })
             }
-            MacKey::Ring(k) => Self::Ring(hmac::Context::with_key(k)),
+            KeyImp::Ring(k) => Self(CtxImp::Ring(hmac::Context::with_key(k))),
         }
     }
 
     /// Feeds `data`.
-    pub(crate) fn update(&mut self, data: &[u8]) {
-        match self {
-            Self::Sha256 { inner, .. } => inner.update(data),
-            Self::Ring(c) => c.update(data),
+    pub fn update(&mut self, data: &[u8]) {
+        match &mut self.0 {
+            CtxImp::Pads { inner, .. } => inner.update(data),
+            CtxImp::Ring(c) => c.update(data),
         }
     }
 
     /// The MAC of everything fed.
-    pub(crate) fn sign(self) -> Tag {
-        match self {
-            Self::Sha256 { mut inner, pads } => Tag::Sha256(pads.outer(&inner.finish())),
-            Self::Ring(c) => Tag::Ring(c.sign()),
+    #[must_use]
+    pub fn sign(self) -> Tag {
+        match self.0 {
+            CtxImp::Pads { mut inner, pads } => Tag(TagImp::Sha256(pads.outer(&inner.finish()))),
+            CtxImp::Ring(c) => Tag(TagImp::Ring(c.sign())),
         }
     }
 }
 
-/// A computed MAC.
-pub(crate) enum Tag {
+/// A computed MAC; its bytes through `AsRef<[u8]>`. Compare it with [`crate::ct_eq`], never `==`.
+pub struct Tag(TagImp);
+
+enum TagImp {
     Sha256([u8; 32]),
     Ring(hmac::Tag),
 }
 
 impl AsRef<[u8]> for Tag {
     fn as_ref(&self) -> &[u8] {
-        match self {
-            Self::Sha256(t) => t,
-            Self::Ring(t) => t.as_ref(),
+        match &self.0 {
+            TagImp::Sha256(t) => t,
+            TagImp::Ring(t) => t.as_ref(),
         }
+    }
+}
+
+impl core::fmt::Debug for Tag {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Tag([REDACTED])")
     }
 }
 
 /// SHA-256 of data fed in pieces.
-pub(crate) enum Sha256 {
+pub struct Sha256(ShaImp);
+
+enum ShaImp {
     Blocks(Blocks),
     Ring(digest::Context),
 }
 
+impl core::fmt::Debug for Sha256 {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Sha256")
+    }
+}
+
+impl Default for Sha256 {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Sha256 {
     /// A new hash in the faster implementation on this CPU.
-    pub(crate) fn new() -> Self {
+    #[must_use]
+    pub fn new() -> Self {
         Self::with_backend(Backend::for_sha256())
     }
 
-    fn with_backend(backend: Backend) -> Self {
+    /// A new hash in the given implementation.
+    #[must_use]
+    pub fn with_backend(backend: Backend) -> Self {
         match backend {
-            Backend::Blocks => Self::Blocks(Blocks::from_state(IV, 0)),
-            Backend::Ring => Self::Ring(digest::Context::new(&digest::SHA256)),
+            Backend::Blocks => Self(ShaImp::Blocks(Blocks::from_state(IV, 0))),
+            Backend::Ring => Self(ShaImp::Ring(digest::Context::new(&digest::SHA256))),
         }
     }
 
     /// Feeds `data`.
-    pub(crate) fn update(&mut self, data: &[u8]) {
-        match self {
-            Self::Blocks(b) => b.update(data),
-            Self::Ring(c) => c.update(data),
+    pub fn update(&mut self, data: &[u8]) {
+        match &mut self.0 {
+            ShaImp::Blocks(b) => b.update(data),
+            ShaImp::Ring(c) => c.update(data),
         }
     }
 
     /// The hash of everything fed.
-    pub(crate) fn finish(self) -> [u8; 32] {
-        match self {
-            Self::Blocks(mut b) => b.finish(),
-            Self::Ring(c) => ring_bytes(&c.finish()),
+    #[must_use]
+    pub fn finish(self) -> [u8; 32] {
+        match self.0 {
+            ShaImp::Blocks(mut b) => b.finish(),
+            ShaImp::Ring(c) => {
+                let mut out = [0u8; 32];
+                if let Some(src) = c.finish().as_ref().get(..32) {
+                    out.copy_from_slice(src);
+                }
+                out
+            }
         }
     }
 }
 
-fn ring_bytes(d: &digest::Digest) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    if let Some(src) = d.as_ref().get(..32) {
-        out.copy_from_slice(src);
-    }
-    out
-}
-
 /// SHA-256 of `data`, in the faster implementation on this CPU.
-pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
+#[must_use]
+pub fn sha256(data: &[u8]) -> [u8; 32] {
     sha256_with(Backend::for_sha256(), data)
 }
 
@@ -371,9 +452,10 @@ fn sha256_with(backend: Backend, data: &[u8]) -> [u8; 32] {
     h.finish()
 }
 
-/// SHA-256 of `buf[..len]`, writing the padding into `buf` after it when there is room (as
-/// [`MacKey::sign_in_place`]).
-pub(crate) fn sha256_in_place(buf: &mut [u8], len: usize) -> [u8; 32] {
+/// SHA-256 of `buf[..len]`. `buf` is scratch space, as for [`HmacKey::sign_in_place`]: on
+/// [`Backend::Blocks`] the padding is written after the data when there is room for it.
+#[must_use]
+pub fn sha256_in_place(buf: &mut [u8], len: usize) -> [u8; 32] {
     if Backend::for_sha256() == Backend::Blocks
         && let Some(hash) = finish_in_place(&mut { IV }, 0, buf, len)
     {
@@ -411,7 +493,7 @@ mod tests {
         ];
         for (key, msg, want) in cases {
             for b in BOTH {
-                let k = MacKey::with_backend(hmac::HMAC_SHA256, key, b);
+                let k = HmacKey::with_backend(hmac::HMAC_SHA256, key, b);
                 assert_eq!(hex(k.sign(msg).as_ref()), want, "{b:?}");
             }
         }
@@ -435,18 +517,22 @@ mod tests {
 
     #[test]
     fn the_cpu_picks_one_backend_and_other_algorithms_use_ring() {
-        assert!(matches!(MacKey::new(hmac::HMAC_SHA384, b"k"), MacKey::Ring(_)));
-        assert!(matches!(MacKey::with_backend(hmac::HMAC_SHA512, b"k", Backend::Blocks), MacKey::Ring(_)));
-        assert_eq!(MacKey::with_backend(hmac::HMAC_SHA384, b"k", Backend::Blocks).output_len(), 48);
-        let k = MacKey::sha256(b"k");
+        assert_eq!(HmacKey::new(hmac::HMAC_SHA384, b"k").backend(), Backend::Ring);
+        assert_eq!(HmacKey::with_backend(hmac::HMAC_SHA512, b"k", Backend::Blocks).backend(), Backend::Ring);
+        assert_eq!(HmacKey::with_backend(hmac::HMAC_SHA384, b"k", Backend::Blocks).output_len(), 48);
+        let k = HmacKey::sha256(b"k");
         assert_eq!(k.output_len(), 32);
-        assert_eq!(matches!(k, MacKey::Sha256(_)), Backend::for_sha256() == Backend::Blocks);
-        assert_eq!(format!("{k:?}"), "MacKey([REDACTED])");
+        assert_eq!(k.backend(), Backend::for_sha256());
+        assert_eq!(format!("{k:?}"), format!("HmacKey({:?}, [REDACTED])", Backend::for_sha256()));
+        assert_eq!(format!("{:?}", k.sign(b"m")), "Tag([REDACTED])");
+        assert!(k.verify(b"m", k.sign(b"m").as_ref()));
+        assert!(!k.verify(b"m", &k.sign(b"m").as_ref()[..31]));
+        assert!(!k.verify(b"n", k.sign(b"m").as_ref()));
     }
 
     #[test]
     fn in_place_needs_room_for_the_padding_and_falls_back_without_it() {
-        let k = MacKey::with_backend(hmac::HMAC_SHA256, b"key", Backend::Blocks);
+        let k = HmacKey::with_backend(hmac::HMAC_SHA256, b"key", Backend::Blocks);
         let ring = hmac::Key::new(hmac::HMAC_SHA256, b"key");
         for len in [0usize, 1, 54, 55, 56, 63, 64, 119, 120, 200] {
             let msg: Vec<u8> = (0..len).map(|i| i as u8).collect();
@@ -475,8 +561,8 @@ mod tests {
             let mut at: Vec<usize> = cuts.iter().map(|i| i.index(data.len() + 1)).collect();
             at.sort_unstable();
             for b in BOTH {
-                let k = MacKey::with_backend(hmac::HMAC_SHA256, &key, b);
-                let (mut ctx, mut h, mut from) = (MacContext::new(&k), Sha256::with_backend(b), 0);
+                let k = HmacKey::with_backend(hmac::HMAC_SHA256, &key, b);
+                let (mut ctx, mut h, mut from) = (HmacContext::new(&k), Sha256::with_backend(b), 0);
                 for &to in at.iter().chain([data.len()].iter()) {
                     ctx.update(&data[from..to]);
                     h.update(&data[from..to]);
