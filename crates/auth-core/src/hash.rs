@@ -108,6 +108,22 @@ fn finish_in_place(state: &mut [u32; 8], prior: u64, buf: &mut [u8], len: usize)
     Some(digest_bytes(state))
 }
 
+/// SHA-256 of `data`, continuing from `state` after `prior` bytes (whole blocks): the blocks of `data`
+/// hashed where they lie, only its last partial block copied (with the padding) to the stack.
+fn hash_from(mut state: [u32; 8], prior: u64, data: &[u8]) -> [u8; 32] {
+    let (blocks, rest) = data.as_chunks::<BLOCK>();
+    compress(&mut state, blocks);
+    let mut last = [0u8; 2 * BLOCK];
+    if let Some(dst) = last.get_mut(..rest.len()) {
+        dst.copy_from_slice(rest);
+    }
+    let hashed = prior.wrapping_add((blocks.len() * BLOCK) as u64);
+    // Two blocks always hold a partial block and the padding.
+    let out = finish_in_place(&mut state, hashed, &mut last, rest.len()).unwrap_or_default();
+    state.zeroize();
+    out
+}
+
 /// SHA-256 fed in pieces on the block function: whole blocks are hashed where they lie, the rest waits
 /// in `pending`.
 #[derive(Clone)]
@@ -151,14 +167,8 @@ impl Blocks {
         }
     }
 
-    fn finish(&mut self) -> [u8; 32] {
-        let mut last = [0u8; 2 * BLOCK];
-        let waiting = self.pending.get(..self.waiting).unwrap_or_default();
-        if let Some(dst) = last.get_mut(..waiting.len()) {
-            dst.copy_from_slice(waiting);
-        }
-        // Two blocks always hold the waiting bytes and the padding.
-        finish_in_place(&mut self.state, self.hashed, &mut last, waiting.len()).unwrap_or_default()
+    fn finish(&self) -> [u8; 32] {
+        hash_from(self.state, self.hashed, self.pending.get(..self.waiting).unwrap_or_default())
     }
 }
 
@@ -288,9 +298,10 @@ impl HmacKey {
     /// The MAC of `data`.
     #[must_use]
     pub fn sign(&self, data: &[u8]) -> Tag {
-        let mut ctx = HmacContext::new(self);
-        ctx.update(data);
-        ctx.sign()
+        match &self.0 {
+            KeyImp::Pads(pads) => Tag(TagImp::Sha256(pads.outer(&hash_from(pads.inner, BLOCK as u64, data)))),
+            KeyImp::Ring(k) => Tag(TagImp::Ring(hmac::sign(k, data))),
+        }
     }
 
     /// Whether `tag` is the MAC of `data`: the full tag, compared in constant time ([`crate::ct_eq`]).
@@ -351,7 +362,7 @@ impl HmacContext {
     #[must_use]
     pub fn sign(self) -> Tag {
         match self.0 {
-            CtxImp::Pads { mut inner, pads } => Tag(TagImp::Sha256(pads.outer(&inner.finish()))),
+            CtxImp::Pads { inner, pads } => Tag(TagImp::Sha256(pads.outer(&inner.finish()))),
             CtxImp::Ring(c) => Tag(TagImp::Ring(c.sign())),
         }
     }
@@ -428,16 +439,19 @@ impl Sha256 {
     #[must_use]
     pub fn finish(self) -> [u8; 32] {
         match self.0 {
-            ShaImp::Blocks(mut b) => b.finish(),
-            ShaImp::Ring(c) => {
-                let mut out = [0u8; 32];
-                if let Some(src) = c.finish().as_ref().get(..32) {
-                    out.copy_from_slice(src);
-                }
-                out
-            }
+            ShaImp::Blocks(b) => b.finish(),
+            ShaImp::Ring(c) => digest_array(&c.finish()),
         }
     }
+}
+
+/// A ring SHA-256 digest as an array.
+fn digest_array(d: &digest::Digest) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    if let Some(src) = d.as_ref().get(..32) {
+        out.copy_from_slice(src);
+    }
+    out
 }
 
 /// SHA-256 of `data`, in the faster implementation on this CPU.
@@ -447,9 +461,10 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
 }
 
 fn sha256_with(backend: Backend, data: &[u8]) -> [u8; 32] {
-    let mut h = Sha256::with_backend(backend);
-    h.update(data);
-    h.finish()
+    match backend {
+        Backend::Blocks => hash_from(IV, 0, data),
+        Backend::Ring => digest_array(&digest::digest(&digest::SHA256, data)),
+    }
 }
 
 /// SHA-256 of `buf[..len]`. `buf` is scratch space, as for [`HmacKey::sign_in_place`]: on
