@@ -108,6 +108,34 @@ const STRING_STOP: [u8; 256] = {
     }
     t
 };
+/// The length of the plain run at the start of `s`: bytes up to the first one in [`STRING_STOP`].
+///
+/// Eight bytes at a time: in a little-endian word `x`, each term below sets the top bit of the lowest
+/// byte of its class (`< 0x20`, `"`, `\\`, `>= 0x80`); a borrow can only set bits above a byte that is
+/// in the class itself, so the lowest set bit of their union is the first stop. The tail is read
+/// through the table.
+fn plain_run(s: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = ONES * 0x80;
+    let zero_byte = |y: u64| y.wrapping_sub(ONES) & !y;
+    let mut words = s.chunks_exact(8);
+    let mut at = 0usize;
+    for w in &mut words {
+        let x = u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or([0; 8]));
+        let stop = ((x.wrapping_sub(ONES * 0x20) & !x)
+            | zero_byte(x ^ (ONES * u64::from(b'"')))
+            | zero_byte(x ^ (ONES * u64::from(b'\\')))
+            | x)
+            & HI;
+        if stop != 0 {
+            return at + (stop.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    let tail = words.remainder();
+    at + tail.iter().position(|&b| STRING_STOP.get(usize::from(b)) != Some(&0)).unwrap_or(tail.len())
+}
+
 /// Objects with more members than this are checked for duplicates by sorting at the end instead of
 /// pairwise on insertion, keeping the check O(n log n).
 const PAIRWISE_LIMIT: usize = 24;
@@ -231,8 +259,7 @@ impl<'a> Scanner<'a> {
         let mut non_ascii = false;
         loop {
             // Fast path: skip plain ASCII characters in one pass.
-            let rest = self.s.get(self.pos..).unwrap_or_default();
-            self.pos += rest.iter().position(|&b| STRING_STOP.get(usize::from(b)) != Some(&0)).unwrap_or(rest.len());
+            self.pos += plain_run(self.s.get(self.pos..).unwrap_or_default());
             let b = self.peek().ok_or_else(err_json)?;
             match b {
                 b'"' => {
@@ -763,6 +790,25 @@ pub(crate) fn numeric_date(input: &[u8], v: Value) -> Option<i64> {
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The word-at-a-time run agrees with the table, byte by byte, on bytes that mix every class.
+        #[test]
+        fn plain_run_agrees_with_the_table(
+            s in prop::collection::vec(prop_oneof![
+                4 => 0x20u8..0x7f,
+                1 => Just(b'"'),
+                1 => Just(b'\\'),
+                1 => 0u8..0x20,
+                1 => 0x7fu8..=0xff,
+            ], 0..40),
+        ) {
+            let want = s.iter().position(|&b| STRING_STOP[usize::from(b)] != 0).unwrap_or(s.len());
+            prop_assert_eq!(plain_run(&s), want);
+        }
+
+    }
 
     fn ok(s: &str) -> bool {
         scan_object(s.as_bytes(), 8, &mut |_, _| Ok(())).is_ok()
