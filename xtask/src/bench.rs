@@ -306,9 +306,9 @@ cannot distort and which the CI gate uses; but callgrind's CPU has no SHA extens
 code there and the hash-bound cases (HMAC JWTs, signed request, SigV4, webhooks) are counted against a primitive \
 several times slower than the one the clock measures, which flatters their ratios. And on the wall-clock medians of \
 this run, which measure what a server runs but move with the machine's load. A budget holds when both verdicts say \
-so. The limit is always ring's primitive. On CPUs with SHA extensions auth-hmac hashes through sha2's block function \
-rather than ring's API (auth-hmac's notes on hashing), so its wall-clock ratios there include that saving; under \
-callgrind both sides run ring.";
+so. The limit is always ring's primitive. On CPUs with SHA extensions authv's SHA-256 and HMAC-SHA256 (auth_core::hash: \
+HMAC schemes, HS256, API keys) run sha2's block function rather than ring's API, so the wall-clock ratios there include \
+that saving; under callgrind both sides run ring.";
 
 fn has_own_benches(krate: &str) -> bool {
     crate::workspace_root().join("crates").join(krate).join("benches").is_dir()
