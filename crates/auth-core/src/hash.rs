@@ -110,16 +110,20 @@ fn finish_in_place(state: &mut [u32; 8], prior: u64, buf: &mut [u8], len: usize)
 
 /// SHA-256 of `data`, continuing from `state` after `prior` bytes (whole blocks): the blocks of `data`
 /// hashed where they lie, only its last partial block copied (with the padding) to the stack.
-fn hash_from(mut state: [u32; 8], prior: u64, data: &[u8]) -> [u8; 32] {
+fn hash_from(state: [u32; 8], prior: u64, data: &[u8]) -> [u8; 32] {
+    hash_from_via(state, prior, data, &mut [0u8; 2 * BLOCK])
+}
+
+/// [`hash_from`] with the stack copy of the last partial block in `last` (two blocks, which always hold
+/// a partial block and the padding), so a caller hashing a secret can wipe it.
+fn hash_from_via(mut state: [u32; 8], prior: u64, data: &[u8], last: &mut [u8; 2 * BLOCK]) -> [u8; 32] {
     let (blocks, rest) = data.as_chunks::<BLOCK>();
     compress(&mut state, blocks);
-    let mut last = [0u8; 2 * BLOCK];
     if let Some(dst) = last.get_mut(..rest.len()) {
         dst.copy_from_slice(rest);
     }
     let hashed = prior.wrapping_add((blocks.len() * BLOCK) as u64);
-    // Two blocks always hold a partial block and the padding.
-    let out = finish_in_place(&mut state, hashed, &mut last, rest.len()).unwrap_or_default();
+    let out = finish_in_place(&mut state, hashed, last, rest.len()).unwrap_or_default();
     state.zeroize();
     out
 }
@@ -198,7 +202,9 @@ impl Pads {
         // RFC 2104: a key longer than the block is hashed first; the key is zero-padded to the block.
         let mut key = Zeroizing::new([0u8; BLOCK]);
         if secret.len() > BLOCK {
-            let hashed = Zeroizing::new(sha256_with(Backend::Blocks, secret));
+            // The secret's last partial block is copied to `tail`, which is wiped.
+            let mut tail = Zeroizing::new([0u8; 2 * BLOCK]);
+            let hashed = Zeroizing::new(hash_from_via(IV, 0, secret, &mut tail));
             key.iter_mut().zip(hashed.iter()).for_each(|(k, h)| *k = *h);
         } else {
             key.iter_mut().zip(secret).for_each(|(k, s)| *k = *s);
