@@ -645,8 +645,8 @@ impl SigV4Verifier {
     /// `bad_session_token`.
     pub fn verify<'a>(&self, req: &RequestView<'a>, now: Timestamp) -> Result<SigV4Verified<'a>, Error> {
         let mut p = Parsed::new();
-        // The signing key is copied straight into this slot and never moved after (ring's key holds two
-        // hash states; each move was a copy of over a hundred bytes): remembered with the prefix,
+        // The signing key is copied straight into this slot and never moved after (two hash states on
+        // CPUs with SHA extensions, a shared ring key elsewhere): remembered with the prefix,
         // cached, or derived (and cached once the request has verified). The caches' lock is held only
         // to find and copy it. The slot is filled exactly when `parse` reports a remembered prefix.
         let mut key = None;
