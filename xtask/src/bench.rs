@@ -152,13 +152,7 @@ fn table(no_run: bool) -> Result<(), String> {
     // Instruction counts of the same operations (the gate's probe), for ratios a loaded machine
     // cannot distort; each budget is judged on them and on the wall-clock ratio.
     let counts = measure_callgrind()?;
-    crate::step(
-        "allocations per call",
-        &cargo,
-        &["build", "--release", "--locked", "-p", "authv-benches", "--bin", "authv-bench-allocations"],
-        &[],
-    )?;
-    let alloc_bin = target_dir().join("release").join("authv-bench-allocations");
+    let alloc_bin = build_probe("allocations per call", "authv-bench-allocations")?;
     let out = Command::new(&alloc_bin).output().map_err(|e| format!("cannot run {}: {e}", alloc_bin.display()))?;
     if !out.status.success() {
         return Err(format!("allocations probe failed: {}", String::from_utf8_lossy(&out.stderr)));
@@ -358,15 +352,15 @@ fn baseline_path() -> PathBuf {
 /// Instruction counts per call: `case -> which -> count`.
 type Counts = BTreeMap<String, BTreeMap<String, f64>>;
 
+/// Builds the release binary `bin` of authv-benches (announced as `what`); its path.
+fn build_probe(what: &str, bin: &str) -> Result<PathBuf, String> {
+    crate::step(what, &crate::cargo(), &["build", "--release", "--locked", "-p", "authv-benches", "--bin", bin], &[])?;
+    Ok(target_dir().join("release").join(bin))
+}
+
 /// Runs `authv-bench-ratio --json`: per case, the median per-round ratio of alternating batches.
 fn measure_interleaved() -> Result<Map<String, Value>, String> {
-    crate::step(
-        "interleaved wall-clock ratios",
-        &crate::cargo(),
-        &["build", "--release", "--locked", "-p", "authv-benches", "--bin", "authv-bench-ratio"],
-        &[],
-    )?;
-    let bin = target_dir().join("release").join("authv-bench-ratio");
+    let bin = build_probe("interleaved wall-clock ratios", "authv-bench-ratio")?;
     let started = Instant::now();
     let out = Command::new(&bin).arg("--json").output().map_err(|e| format!("cannot run {}: {e}", bin.display()))?;
     if !out.status.success() {
@@ -377,13 +371,7 @@ fn measure_interleaved() -> Result<Map<String, Value>, String> {
 }
 
 fn measure_callgrind() -> Result<Counts, String> {
-    crate::step(
-        "build gate probe",
-        &crate::cargo(),
-        &["build", "--release", "--locked", "-p", "authv-benches", "--bin", "authv-bench-gate"],
-        &[],
-    )?;
-    let bin = target_dir().join("release").join("authv-bench-gate");
+    let bin = build_probe("build gate probe", "authv-bench-gate")?;
     let dir = target_dir().join("bench-gate");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
