@@ -108,6 +108,7 @@ const STRING_STOP: [u8; 256] = {
     }
     t
 };
+
 /// The length of the plain run at the start of `s`: bytes up to the first one in [`STRING_STOP`].
 ///
 /// Eight bytes at a time: in a little-endian word `x`, each term below sets the top bit of the lowest
@@ -807,7 +808,6 @@ mod tests {
             let want = s.iter().position(|&b| STRING_STOP[usize::from(b)] != 0).unwrap_or(s.len());
             prop_assert_eq!(plain_run(&s), want);
         }
-
     }
 
     fn ok(s: &str) -> bool {
