@@ -219,14 +219,9 @@ impl Pads {
         Self { inner: pad(0x36), outer: pad(0x5c) }
     }
 
-    /// The outer hash over the inner digest: one block from the outer pad state.
+    /// The outer hash over the inner digest.
     fn outer(&self, inner: &[u8; 32]) -> [u8; 32] {
-        let mut block = [0u8; BLOCK];
-        block.iter_mut().zip(inner).for_each(|(b, i)| *b = *i);
-        let mut state = self.outer;
-        let out = finish_in_place(&mut state, BLOCK as u64, &mut block, 32);
-        state.zeroize();
-        out.unwrap_or_default()
+        outer_hash(&self.outer, inner)
     }
 
     /// The HMAC of `buf[..len]`, padding in place (see [`finish_in_place`]); `None` without room.
@@ -236,6 +231,16 @@ impl Pads {
         state.zeroize();
         Some(self.outer(&inner?))
     }
+}
+
+/// HMAC's outer hash over the inner digest: one block from the outer pad state `outer`.
+fn outer_hash(outer: &[u32; 8], inner: &[u8; 32]) -> [u8; 32] {
+    let mut block = [0u8; BLOCK];
+    block.iter_mut().zip(inner).for_each(|(b, i)| *b = *i);
+    let mut state = *outer;
+    let out = finish_in_place(&mut state, BLOCK as u64, &mut block, 32);
+    state.zeroize();
+    out.unwrap_or_default()
 }
 
 /// A prepared HMAC key: its inner and outer pad states, computed once.
@@ -334,7 +339,11 @@ impl HmacKey {
 pub struct HmacContext(CtxImp);
 
 enum CtxImp {
-    Pads { inner: Blocks, pads: Pads },
+    /// The inner hash, started from the inner pad state, and the outer pad state.
+    Pads {
+        inner: Blocks,
+        outer: Zeroizing<[u32; 8]>,
+    },
     Ring(hmac::Context),
 }
 
@@ -349,9 +358,10 @@ impl HmacContext {
     #[must_use]
     pub fn new(key: &HmacKey) -> Self {
         match &key.0 {
-            KeyImp::Pads(pads) => {
-                Self(CtxImp::Pads { inner: Blocks::from_state(pads.inner, BLOCK as u64), pads: pads.clone() })
-            }
+            KeyImp::Pads(pads) => Self(CtxImp::Pads {
+                inner: Blocks::from_state(pads.inner, BLOCK as u64),
+                outer: Zeroizing::new(pads.outer),
+            }),
             KeyImp::Ring(k) => Self(CtxImp::Ring(hmac::Context::with_key(k))),
         }
     }
@@ -368,7 +378,7 @@ impl HmacContext {
     #[must_use]
     pub fn sign(self) -> Tag {
         match self.0 {
-            CtxImp::Pads { inner, pads } => Tag(TagImp::Sha256(pads.outer(&inner.finish()))),
+            CtxImp::Pads { inner, outer } => Tag(TagImp::Sha256(outer_hash(&outer, &inner.finish()))),
             CtxImp::Ring(c) => Tag(TagImp::Ring(c.sign())),
         }
     }
