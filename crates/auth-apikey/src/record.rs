@@ -70,13 +70,11 @@ impl DigestAlg {
 
     /// Digests `data`; `None` for [`DigestAlg::HmacSha256`] without a pepper.
     pub(crate) fn digest(self, pepper: Option<&Pepper>, data: &[u8]) -> Option<[u8; 32]> {
-        let mut out = [0u8; 32];
         match (self, pepper) {
-            (Self::Sha256, _) => out = auth_core::hash::sha256(data),
-            (Self::HmacSha256, Some(p)) => out.copy_from_slice(p.0.sign(data).as_ref()),
-            (Self::HmacSha256, None) => return None,
+            (Self::Sha256, _) => Some(auth_core::hash::sha256(data)),
+            (Self::HmacSha256, Some(p)) => p.0.sign(data).as_ref().try_into().ok(),
+            (Self::HmacSha256, None) => None,
         }
-        Some(out)
     }
 }
 

@@ -49,7 +49,7 @@ use crate::Error;
 use crate::util::{all_in, class, hex_encode, hex_lower_exact, is_ctl, name_is};
 use auth_core::hash::{self, HmacContext, HmacKey, Tag};
 use auth_core::{Identity, RequestView, Scheme, SecretBytes, Timestamp};
-use ring::{digest, hmac};
+use ring::digest;
 use std::borrow::Cow;
 use std::sync::{PoisonError, RwLock};
 
@@ -336,7 +336,7 @@ fn offset_in(whole: &str, part: &str) -> usize {
 /// The SigV4 signing key of the scope `sc` under `cred`'s secret: four chained HMACs over the date,
 /// region, service and `aws4_request`.
 fn derive_signing_key(cred: &Credential, sc: &Scope<'_>) -> HmacKey {
-    let step = |key: &[u8], data: &[u8]| hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), data);
+    let step = |key: &[u8], data: &[u8]| HmacKey::sha256(key).sign(data);
     let k_date = step(cred.secret.expose(), sc.date());
     let k_region = step(k_date.as_ref(), sc.region().as_bytes());
     let k_service = step(k_region.as_ref(), sc.service().as_bytes());
@@ -2320,6 +2320,7 @@ mod tests {
     /// The string to sign reaches the HMAC as the same bytes whether it fits the stack buffer or not.
     #[test]
     fn string_to_sign_fits_or_streams() {
+        use ring::hmac;
         let key = hmac::Key::new(hmac::HMAC_SHA256, b"k");
         for backend in [hash::Backend::Blocks, hash::Backend::Ring] {
             let mac_key = HmacKey::with_backend(hmac::HMAC_SHA256, b"k", backend);
