@@ -234,10 +234,14 @@ impl<'a> Scanner<'a> {
     }
 
     fn key_eq(&self, a: Key, b: Key) -> bool {
+        // Unequal prefixes settle most comparisons of unescaped names without touching the input.
+        if !a.escaped && !b.escaped && a.prefix != b.prefix {
+            return false;
+        }
         let ra = self.s.get(a.start as usize..a.end as usize).unwrap_or_default();
         let rb = self.s.get(b.start as usize..b.end as usize).unwrap_or_default();
         if !a.escaped && !b.escaped {
-            return a.prefix == b.prefix && ra == rb;
+            return ra == rb;
         }
         Unescape::new(ra).eq(Unescape::new(rb))
     }
@@ -447,13 +451,7 @@ impl<'a> Scanner<'a> {
             self.ws();
             let kv = self.string()?.unpack();
             let (ks, ke, escaped) = (kv.start, kv.end, matches!(kv.kind, Kind::Str { escaped: true }));
-            let raw = self.s.get(ks as usize..ke as usize).unwrap_or_default();
-            // First bytes plus the length in the top byte: unequal prefixes mean unequal keys.
-            let prefix = raw
-                .iter()
-                .take(7)
-                .enumerate()
-                .fold((raw.len() as u64) << 56, |acc, (i, b)| acc | (u64::from(*b) << (8 * i)));
+            let prefix = key_prefix(self.s, ks as usize, ke as usize);
             let key = Key { start: ks, end: ke, escaped, prefix };
             let count = self.keys_len() - base;
             if count < PAIRWISE_LIMIT {
@@ -490,6 +488,20 @@ impl<'a> Scanner<'a> {
         self.truncate_keys(base);
         Ok(())
     }
+}
+
+/// The first up to seven bytes of the name `s[start..end]`, with its length in the top byte: unequal
+/// prefixes mean unequal raw names. One word load where eight bytes follow `start`, which they always
+/// do inside an object (a name is followed by at least `":0}`).
+fn key_prefix(s: &[u8], start: usize, end: usize) -> u64 {
+    let len = end.saturating_sub(start);
+    let head = match s.get(start..start + 8) {
+        Some(w) => u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or([0; 8])),
+        None => s.get(start..end).unwrap_or_default().iter().rev().fold(0, |acc, b| (acc << 8) | u64::from(*b)),
+    };
+    // Keep the name's own bytes (at most seven); the shift is at most 56.
+    let mask = (1u64 << (8 * len.min(7))) - 1;
+    (head & mask) | ((len as u64) << 56)
 }
 
 /// Numbers without an exponent and at most this long (sign, digits and point) are below f64::MAX.
@@ -772,9 +784,16 @@ pub(crate) fn numeric_date(input: &[u8], v: Value) -> Option<i64> {
     let raw = input.get(v.start as usize..v.end as usize)?;
     const LIMIT: i64 = 1 << 53;
     // Fast path: a plain non-negative integer of at most 16 digits (every realistic timestamp).
-    if !raw.is_empty() && raw.len() <= 16 && raw.iter().all(u8::is_ascii_digit) {
-        let n = raw.iter().fold(0i64, |acc, d| acc * 10 + i64::from(d - b'0'));
-        return (n <= LIMIT).then_some(n);
+    if (1..=16).contains(&raw.len()) {
+        // One pass: accumulate and check the digits together (16 digits of at most 255 cannot
+        // overflow an i64, and any non-digit discards the value).
+        let (n, digits) = raw.iter().fold((0i64, true), |(n, ok), d| {
+            let x = d.wrapping_sub(b'0');
+            (n * 10 + i64::from(x), ok & (x < 10))
+        });
+        if digits {
+            return (n <= LIMIT).then_some(n);
+        }
     }
     let text = core::str::from_utf8(raw).ok()?;
     if let Ok(n) = text.parse::<i64>() {
