@@ -256,10 +256,25 @@ impl<'a> Scanner<'a> {
     }
 
     /// Parses a string starting at the opening quote; returns the content span and whether it had
-    /// escapes.
+    /// escapes. The common case, a plain ASCII run up to the closing quote, is inlined into the
+    /// callers; anything else continues in [`Self::string_rest`].
+    #[inline(always)]
     fn string(&mut self) -> Result<Packed, Fail> {
         self.expect(b'"')?;
         let start = self.pos;
+        self.pos += plain_run(self.s.get(self.pos..).unwrap_or_default());
+        if self.peek() == Some(b'"') {
+            let end = self.pos;
+            self.pos += 1;
+            return Packed::new(start, end, Kind::Str { escaped: false });
+        }
+        self.string_rest(start)
+    }
+
+    /// The rest of a string that began at `start` and whose plain run ended before `self.pos`'s
+    /// byte: escapes, non-ASCII bytes, control characters or the end of the input.
+    #[inline(never)]
+    fn string_rest(&mut self, start: usize) -> Result<Packed, Fail> {
         let mut escaped = false;
         let mut non_ascii = false;
         loop {
@@ -465,7 +480,8 @@ impl<'a> Scanner<'a> {
             self.ws();
             self.expect(b':')?;
             self.ws();
-            let v = self.value(depth)?.unpack();
+            // String values (most claims) take the inlined string path directly.
+            let v = if self.peek() == Some(b'"') { self.string()? } else { self.value(depth)? }.unpack();
             on_member(self, key, v)?;
             self.ws();
             match self.peek() {
