@@ -177,6 +177,22 @@ fn check_scope_string(s: &[u8]) -> Option<()> {
     (tokens <= MAX_SCOPES).then_some(())
 }
 
+/// Whether `token` (a scope token, so without spaces) is one of the space-separated tokens of
+/// `list`: a comparison at each token start, skipping to the next space only when it fails.
+fn has_token(mut list: &[u8], token: &[u8]) -> bool {
+    loop {
+        if let Some(rest) = list.strip_prefix(token)
+            && matches!(rest.first(), None | Some(b' '))
+        {
+            return true;
+        }
+        match list.iter().position(|b| *b == b' ') {
+            Some(i) => list = list.get(i + 1..).unwrap_or_default(),
+            None => return false,
+        }
+    }
+}
+
 /// RFC 6749 scope-token characters: `%x21 / %x23-5B / %x5D-7E`.
 fn is_scope_char(b: u8) -> bool {
     SCOPE_CHARS.get(usize::from(b)) == Some(&1)
@@ -377,7 +393,7 @@ impl VerifiedToken {
         let buf = &self.jws.buf;
         [self.reg.scope, self.reg.scp].into_iter().flatten().any(|v| match v.kind {
             Kind::Str { escaped: false } => {
-                buf.get(v.start as usize..v.end as usize).unwrap_or_default().split(|b| *b == b' ').any(|t| t == scope)
+                has_token(buf.get(v.start as usize..v.end as usize).unwrap_or_default(), scope)
             }
             _ => {
                 let mut found = false;
@@ -664,6 +680,24 @@ mod tests {
         let ok = tokens.len() <= MAX_SCOPES
             && tokens.iter().all(|t| !t.is_empty() && t.len() <= MAX_SCOPE_LEN && t.iter().all(|b| is_scope_char(*b)));
         ok.then_some(())
+    }
+
+    #[test]
+    fn token_lists() {
+        for (list, token, want) in [
+            ("read write", "read", true),
+            ("read write", "write", true),
+            ("read write", "rea", false),
+            ("read write", "ad", false),
+            ("readwrite write", "read", false),
+            ("a b c", "c", true),
+            ("a bc c", "b", false),
+            ("", "a", false),
+            ("a", "", false),
+            ("a ", "", true),
+        ] {
+            assert_eq!(has_token(list.as_bytes(), token.as_bytes()), want, "{list:?} {token:?}");
+        }
     }
 
     proptest! {
