@@ -271,8 +271,8 @@ impl<'a> Scanner<'a> {
         self.string_rest(start)
     }
 
-    /// The rest of a string that began at `start` and whose plain run ended before `self.pos`'s
-    /// byte: escapes, non-ASCII bytes, control characters or the end of the input.
+    /// Continues a string that began at `start` from `self.pos`, where its plain run stopped: at an
+    /// escape, a non-ASCII byte, a control character or the end of the input.
     #[inline(never)]
     fn string_rest(&mut self, start: usize) -> Result<Packed, Fail> {
         let mut escaped = false;
@@ -507,8 +507,8 @@ impl<'a> Scanner<'a> {
 }
 
 /// The first up to seven bytes of the name `s[start..end]`, with its length in the top byte: unequal
-/// prefixes mean unequal raw names. One word load where eight bytes follow `start`, which they always
-/// do inside an object (a name is followed by at least `":0}`).
+/// prefixes mean unequal raw names. One word load where eight bytes follow `start` (everywhere but
+/// the last few bytes of the input), byte by byte otherwise.
 fn key_prefix(s: &[u8], start: usize, end: usize) -> u64 {
     let len = end.saturating_sub(start);
     let head = match s.get(start..start + 8) {
