@@ -1,8 +1,9 @@
 //! HMAC schemes: signed request (1 KiB), SigV4 header and query, Stripe, Standard Webhooks, RFC 9421,
 //! each beside ring's HMAC over the same bytes; Standard Webhooks also beside the specification's own
-//! Rust library (`standardwebhooks`). No maintained Rust crate verifies the signed-request scheme
-//! (it is authv's own), Stripe webhooks without a full API client, AWS SigV4 (`aws-sigv4` only signs)
-//! or RFC 9421 HMAC signatures, so those rows have no peer.
+//! Rust library (`standardwebhooks`), and RFC 9421 beside `httpsig-hyper` on the same request. The
+//! other rows have no peer: the signed-request scheme is authv's own, `aws-sigv4` only signs, and the
+//! one standalone Stripe verifier published recently (`webhook-verify` 0.1) depends on `rsa` 0.9
+//! unconditionally, which carries an advisory with no fixed release (RUSTSEC-2023-0071).
 //!
 //! The `hmac_stages` group (moved here from auth-hmac's own bench) separates the signed-request
 //! verifier's own cost from its replay guard's: `signed_request_no_guard` verifies the same 1 KiB
@@ -31,6 +32,32 @@ fn standardwebhooks_peer() -> Op {
     Box::new(move || wh.verify(black_box(&body), &headers).is_ok())
 }
 
+/// `httpsig-hyper` verifying the RFC 9421 fixture as an `http::Request` (it derives `@authority`
+/// from the URI). Checked once on a tampered signature so that a peer accepting anything cannot
+/// pass for a fast one.
+fn httpsig_peer() -> Op {
+    use httpsig_hyper::MessageSignatureReqSync;
+    use httpsig_hyper::prelude::SharedKey;
+    let f = authv_benches::Rfc9421Fixture::new();
+    let request = |signature: &str| {
+        http::Request::builder()
+            .method("POST")
+            .uri("https://api.example/v1/items")
+            .header("host", "api.example")
+            .header("content-type", "application/json")
+            .header("signature-input", &f.signature_input)
+            .header("signature", signature)
+            .body(http_body_util::Full::new(bytes::Bytes::from_static(b"{}")))
+            .unwrap()
+    };
+    let key = SharedKey::HmacSha256(f.secret.to_vec());
+    let tampered = f.signature.replacen(":", ":AAAA", 1);
+    assert!(request(&tampered).verify_message_signature_sync(&key, Some("k1")).is_err());
+    let req = request(&f.signature);
+    assert!(req.verify_message_signature_sync(&key, Some("k1")).is_ok());
+    Box::new(move || black_box(&req).verify_message_signature_sync(&key, Some("k1")).is_ok())
+}
+
 fn stages(c: &mut Criterion) {
     use auth_core::{Headers, RequestView, Timestamp};
     let secret = b"bench-secret-0123456789abcdef012";
@@ -56,10 +83,10 @@ fn stages(c: &mut Criterion) {
 
 fn bench(c: &mut Criterion) {
     for case in authv_benches::hmac_cases() {
-        let case = if case.id == "standard_webhooks_1k" {
-            case.peer("standardwebhooks 1.0", standardwebhooks_peer())
-        } else {
-            case
+        let case = match case.id {
+            "standard_webhooks_1k" => case.peer("standardwebhooks 1.0", standardwebhooks_peer()),
+            "rfc9421_hmac" => case.peer("httpsig-hyper 0.0.26", httpsig_peer()),
+            _ => case,
         };
         common::bench_case(c, &case);
     }

@@ -427,22 +427,52 @@ fn webhook_cases() -> Vec<Case> {
     out
 }
 
+/// The RFC 9421 request every verifier checks: `POST https://api.example/v1/items` with a JSON
+/// content type, signed with HMAC-SHA256 over four components.
+pub struct Rfc9421Fixture {
+    /// The shared secret (64 bytes).
+    pub secret: [u8; 64],
+    /// The `Signature-Input` field value.
+    pub signature_input: String,
+    /// The `Signature` field value.
+    pub signature: String,
+    /// The signature base the MAC covers.
+    pub base: String,
+}
+
+impl Rfc9421Fixture {
+    /// Signs the fixture (deterministic).
+    #[must_use]
+    pub fn new() -> Self {
+        let secret = [5u8; 64];
+        let params = format!(";created={HMAC_T};keyid=\"k1\"");
+        let signature_input = "sig1=(\"@method\" \"@authority\" \"@path\" \"content-type\")".to_owned() + &params;
+        let base = format!(
+            "\"@method\": POST\n\"@authority\": api.example\n\"@path\": /v1/items\n\"content-type\": application/json\n\"@signature-params\": (\"@method\" \"@authority\" \"@path\" \"content-type\"){params}"
+        );
+        let tag = hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, &secret), base.as_bytes());
+        let signature = format!("sig1=:{}:", base64_std(tag.as_ref()));
+        Self { secret, signature_input, signature, base }
+    }
+}
+
+impl Default for Rfc9421Fixture {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 fn rfc9421_case() -> Case {
     use auth_hmac::rfc9421::{MessageVerifier, Policy, RequestContext, SignatureKey, SignatureKeys};
-    let secret = [5u8; 64];
+    let f = Rfc9421Fixture::new();
     let v = MessageVerifier::new(
-        SignatureKeys::new().with("k1", SignatureKey::hmac_sha256(&secret).unwrap()).unwrap(),
+        SignatureKeys::new().with("k1", SignatureKey::hmac_sha256(&f.secret).unwrap()).unwrap(),
         Policy::new().require_component("@method").require_component("@path"),
     );
-    let params = format!(";created={HMAC_T};keyid=\"k1\"");
-    let input = "sig1=(\"@method\" \"@authority\" \"@path\" \"content-type\")".to_owned() + &params;
-    let base = format!(
-        "\"@method\": POST\n\"@authority\": api.example\n\"@path\": /v1/items\n\"content-type\": application/json\n\"@signature-params\": (\"@method\" \"@authority\" \"@path\" \"content-type\"){params}"
-    );
-    let key = hmac::Key::new(hmac::HMAC_SHA256, &secret);
-    let tag = hmac::sign(&key, base.as_bytes());
-    let sig = format!("sig1=:{}:", base64_std(tag.as_ref()));
+    let key = hmac::Key::new(hmac::HMAC_SHA256, &f.secret);
+    let tag = hmac::sign(&key, f.base.as_bytes());
     let now = Timestamp::from_unix(HMAC_T);
+    let (input, sig, base) = (f.signature_input, f.signature, f.base);
     let authv: Op = Box::new(move || {
         let hs: [(&str, &[u8]); 4] = [
             ("host", b"api.example"),
