@@ -645,7 +645,7 @@ impl MessageVerifier {
                 return Err(Error::MissingCoveredComponent);
             }
         }
-        let keyid = p.keyid.clone().ok_or(Error::MissingHeader("keyid"))?;
+        let keyid = p.keyid.take().ok_or(Error::MissingHeader("keyid"))?;
         let key = self.keys.keys.get(keyid.as_str()).ok_or(Error::UnknownKey)?;
         if let Some(a) = &p.alg
             && a != key.alg.name()
@@ -705,16 +705,17 @@ impl MessageVerifier {
         let mut covered: Vec<String> = Vec::with_capacity(list.items.len());
         for item in &list.items {
             let Bare::String(name) = &item.bare else { return Err(Error::InvalidComponent) };
-            let mut id = String::new();
-            sf::ser_item(item, &mut id);
-            if covered.contains(&id) {
+            // The identifier is serialized where the base needs it, then copied once for `covered`.
+            let at = out.len();
+            sf::ser_item(item, &mut out);
+            let id = out.get(at..).unwrap_or_default();
+            if covered.iter().any(|c| c == id) {
                 return Err(Error::InvalidComponent);
             }
-            out.push_str(&id);
+            covered.push(id.to_owned());
             out.push_str(": ");
             self.component_value(msg, name, &item.params, &mut out)?;
             out.push('\n');
-            covered.push(id);
         }
         out.push_str("\"@signature-params\": ");
         sf::ser_inner(list, &mut out);
@@ -757,6 +758,28 @@ impl MessageVerifier {
             }
             return Ok(());
         }
+        if key.is_none() && !sf_ {
+            // The plain form: the trimmed lines joined with `, `, written straight into the base.
+            // Controls and the length are checked over every line before any line's UTF-8, the
+            // order the joined form is checked in below.
+            let mut len = 0usize;
+            for (n, v) in lines.enumerate() {
+                if v.iter().any(|&b| crate::util::is_ctl(b) && b != b'\t') {
+                    return Err(Error::ControlCharacter);
+                }
+                len += 2 * usize::from(n > 0) + v.trim_ascii().len();
+                if len > sf::MAX_FIELD_LEN {
+                    return Err(Error::TooLarge);
+                }
+            }
+            for (n, v) in headers.get_all(name).enumerate() {
+                if n > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(core::str::from_utf8(v.trim_ascii()).map_err(|_| Error::InvalidComponent)?);
+            }
+            return Ok(());
+        }
         let mut joined = Vec::new();
         for (n, v) in lines.enumerate() {
             if v.iter().any(|&b| crate::util::is_ctl(b) && b != b'\t') {
@@ -774,14 +797,12 @@ impl MessageVerifier {
             let dict = sf::parse_dictionary(&joined)?;
             let (_, m) = dict.iter().find(|(n, _)| n == k).ok_or(Error::InvalidComponent)?;
             sf::ser_member(m, out);
-        } else if sf_ {
+        } else {
             match self.policy.field_type(name).ok_or(Error::Unsupported("unsupported_component"))? {
                 FieldType::Dictionary => sf::ser_dictionary(&sf::parse_dictionary(&joined)?, out),
                 FieldType::List => sf::ser_list(&sf::parse_list(&joined)?, out),
                 FieldType::Item => sf::ser_item(&sf::parse_item(&joined)?, out),
             }
-        } else {
-            out.push_str(core::str::from_utf8(&joined).map_err(|_| Error::InvalidComponent)?);
         }
         Ok(())
     }
@@ -797,9 +818,21 @@ struct SigParams {
     alg: Option<String>,
 }
 
-fn joined_field(h: &Headers<'_>, name: &'static str) -> Result<Vec<u8>, Error> {
+/// The field's lines joined with `, ` (borrowed when there is one line).
+fn joined_field<'a>(h: &Headers<'a>, name: &'static str) -> Result<std::borrow::Cow<'a, [u8]>, Error> {
+    let mut lines = h.get_all(name);
+    let first = lines.next().ok_or(Error::MissingHeader(name))?;
+    let Some(second) = lines.next() else {
+        if first.is_empty() {
+            return Err(Error::MissingHeader(name));
+        }
+        if first.len() > sf::MAX_FIELD_LEN {
+            return Err(Error::TooLarge);
+        }
+        return Ok(std::borrow::Cow::Borrowed(first));
+    };
     let mut out = Vec::new();
-    for (n, v) in h.get_all(name).enumerate() {
+    for (n, v) in [first, second].into_iter().chain(lines).enumerate() {
         if n > 0 {
             out.extend_from_slice(b", ");
         }
@@ -811,7 +844,7 @@ fn joined_field(h: &Headers<'_>, name: &'static str) -> Result<Vec<u8>, Error> {
     if out.is_empty() {
         return Err(Error::MissingHeader(name));
     }
-    Ok(out)
+    Ok(std::borrow::Cow::Owned(out))
 }
 
 fn dictionaries(msg: &Msg<'_>) -> Result<(sf::Dictionary, sf::Dictionary), Error> {

@@ -219,6 +219,15 @@ impl P<'_> {
 
     fn string(&mut self) -> Result<Bare, Error> {
         self.i += 1;
+        // Most strings hold no escape: copy them in one exact allocation.
+        let rest = self.s.get(self.i..).unwrap_or_default();
+        if let Some(n) = rest.iter().position(|c| !(0x20..0x7f).contains(c) || *c == b'"' || *c == b'\\')
+            && rest.get(n) == Some(&b'"')
+        {
+            let text = core::str::from_utf8(rest.get(..n).unwrap_or_default()).map_err(|_| err())?;
+            self.i += n + 1;
+            return Ok(Bare::String(text.to_owned()));
+        }
         let mut out = String::new();
         loop {
             match self.bump().ok_or_else(err)? {
