@@ -37,6 +37,7 @@ use auth_core::hash::HmacKey;
 use auth_core::{Headers, Identity, ReplayGuard, RequestView, Scheme, Timestamp};
 use base64ct::Encoding;
 use ring::{digest, signature};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// The most signatures in one message that are considered.
@@ -570,8 +571,9 @@ impl MessageVerifier {
     }
 
     fn base_of(&self, msg: &Msg<'_>, label: &str) -> Result<String, Error> {
-        let (inputs, _) = dictionaries(msg)?;
-        let (_, member) = inputs.iter().find(|(l, _)| l == label).ok_or(Error::MissingHeader("signature-input"))?;
+        let (input_field, _) = signature_fields(msg)?;
+        let inputs = sf::parse_dictionary(&input_field)?;
+        let (_, member) = inputs.iter().find(|(l, _)| *l == label).ok_or(Error::MissingHeader("signature-input"))?;
         let Member::Inner(list) = member else { return Err(Error::MalformedHeader("signature-input")) };
         Ok(self.base(msg, list)?.0)
     }
@@ -582,11 +584,13 @@ impl MessageVerifier {
         now: Timestamp,
         guard: &G,
     ) -> Result<MessageVerified, Error> {
-        let (inputs, sigs) = dictionaries(msg)?;
+        let (input_field, sig_field) = signature_fields(msg)?;
+        let inputs = sf::parse_dictionary(&input_field)?;
+        let sigs = sf::parse_dictionary(&sig_field)?;
         let mut first_err: Option<Error> = None;
         let mut tried = 0usize;
         for (label, member) in &inputs {
-            if self.policy.label.as_deref().is_some_and(|l| l != label) {
+            if self.policy.label.as_deref().is_some_and(|l| l != *label) {
                 continue;
             }
             tried += 1;
@@ -608,26 +612,26 @@ impl MessageVerifier {
         &self,
         msg: &Msg<'_>,
         label: &str,
-        member: &Member,
-        sigs: &sf::Dictionary,
+        member: &Member<'_>,
+        sigs: &sf::Dictionary<'_>,
         now: Timestamp,
         guard: &G,
     ) -> Result<MessageVerified, Error> {
         let Member::Inner(list) = member else { return Err(Error::MalformedHeader("signature-input")) };
-        let sig = match sigs.iter().find(|(l, _)| l == label) {
+        let sig = match sigs.iter().find(|(l, _)| *l == label) {
             Some((_, Member::Item(Item { bare: Bare::Bytes(b), .. }))) => b,
             Some(_) => return Err(Error::MalformedSignature),
             None => return Err(Error::MissingHeader("signature")),
         };
         let mut p = SigParams::default();
         for (k, v) in &list.params {
-            match (k.as_str(), v) {
+            match (*k, v) {
                 ("created", Bare::Integer(i)) => p.created = Some(Timestamp::from_unix(*i)),
                 ("expires", Bare::Integer(i)) => p.expires = Some(Timestamp::from_unix(*i)),
-                ("nonce", Bare::String(s)) => p.nonce = Some(s.clone()),
-                ("keyid", Bare::String(s)) => p.keyid = Some(s.clone()),
-                ("tag", Bare::String(s)) => p.tag = Some(s.clone()),
-                ("alg", Bare::String(s)) => p.alg = Some(s.clone()),
+                ("nonce", Bare::String(s)) => p.nonce = Some(s),
+                ("keyid", Bare::String(s)) => p.keyid = Some(s),
+                ("tag", Bare::String(s)) => p.tag = Some(s),
+                ("alg", Bare::String(s)) => p.alg = Some(s),
                 ("created" | "expires" | "nonce" | "keyid" | "tag" | "alg", _) => {
                     return Err(Error::MalformedHeader("signature-input"));
                 }
@@ -635,7 +639,7 @@ impl MessageVerifier {
             }
         }
         if let Some(t) = &self.policy.tag
-            && p.tag.as_deref() != Some(t.as_str())
+            && p.tag.map(AsRef::as_ref) != Some(t.as_str())
         {
             return Err(Error::ScopeMismatch);
         }
@@ -645,9 +649,9 @@ impl MessageVerifier {
                 return Err(Error::MissingCoveredComponent);
             }
         }
-        let keyid = p.keyid.take().ok_or(Error::MissingHeader("keyid"))?;
-        let key = self.keys.keys.get(keyid.as_str()).ok_or(Error::UnknownKey)?;
-        if let Some(a) = &p.alg
+        let keyid: &str = p.keyid.ok_or(Error::MissingHeader("keyid"))?;
+        let key = self.keys.keys.get(keyid).ok_or(Error::UnknownKey)?;
+        if let Some(a) = p.alg
             && a != key.alg.name()
         {
             return Err(Error::Unsupported("alg_mismatch"));
@@ -676,7 +680,7 @@ impl MessageVerifier {
             None if self.policy.require_expires => return Err(Error::MissingHeader("expires")),
             _ => {}
         }
-        match &p.nonce {
+        match p.nonce {
             Some(n) => {
                 let horizon = p.created.map_or(now, |c| c).saturating_add_secs(i64::from(self.policy.max_age) + 1);
                 let until = p.expires.map_or(horizon, |e| e.max(horizon));
@@ -687,17 +691,17 @@ impl MessageVerifier {
         }
         Ok(MessageVerified {
             label: label.to_owned(),
-            keyid,
+            keyid: keyid.to_owned(),
             algorithm: key.alg,
             created: p.created,
             expires: p.expires,
             covered,
-            tag: p.tag,
+            tag: p.tag.map(|t| t.to_string()),
         })
     }
 
     /// Builds the signature base; returns it and the serialized component identifiers.
-    fn base(&self, msg: &Msg<'_>, list: &InnerList) -> Result<(String, Vec<String>), Error> {
+    fn base(&self, msg: &Msg<'_>, list: &InnerList<'_>) -> Result<(String, Vec<String>), Error> {
         if list.items.len() > MAX_COMPONENTS {
             return Err(Error::TooLarge);
         }
@@ -722,7 +726,13 @@ impl MessageVerifier {
         Ok((out, covered))
     }
 
-    fn component_value(&self, msg: &Msg<'_>, name: &str, params: &sf::Params, out: &mut String) -> Result<(), Error> {
+    fn component_value(
+        &self,
+        msg: &Msg<'_>,
+        name: &str,
+        params: &sf::Params<'_>,
+        out: &mut String,
+    ) -> Result<(), Error> {
         if name.starts_with('@') {
             return derived(msg, name, params, out);
         }
@@ -731,10 +741,10 @@ impl MessageVerifier {
         }
         let (mut sf_, mut key, mut bs) = (false, None, false);
         for (k, v) in params {
-            match (k.as_str(), v) {
+            match (*k, v) {
                 ("sf", Bare::Boolean(true)) => sf_ = true,
                 ("bs", Bare::Boolean(true)) => bs = true,
-                ("key", Bare::String(s)) => key = Some(s.as_str()),
+                ("key", Bare::String(s)) => key = Some(s.as_ref()),
                 ("req" | "tr", _) => return Err(Error::Unsupported("unsupported_component")),
                 _ => return Err(Error::InvalidComponent),
             }
@@ -795,7 +805,7 @@ impl MessageVerifier {
         }
         if let Some(k) = key {
             let dict = sf::parse_dictionary(&joined)?;
-            let (_, m) = dict.iter().find(|(n, _)| n == k).ok_or(Error::InvalidComponent)?;
+            let (_, m) = dict.iter().find(|(n, _)| *n == k).ok_or(Error::InvalidComponent)?;
             sf::ser_member(m, out);
         } else {
             match self.policy.field_type(name).ok_or(Error::Unsupported("unsupported_component"))? {
@@ -808,18 +818,19 @@ impl MessageVerifier {
     }
 }
 
+/// The signature parameters, borrowed from the parsed `Signature-Input`.
 #[derive(Default)]
-struct SigParams {
+struct SigParams<'p> {
     created: Option<Timestamp>,
     expires: Option<Timestamp>,
-    nonce: Option<String>,
-    keyid: Option<String>,
-    tag: Option<String>,
-    alg: Option<String>,
+    nonce: Option<&'p Cow<'p, str>>,
+    keyid: Option<&'p Cow<'p, str>>,
+    tag: Option<&'p Cow<'p, str>>,
+    alg: Option<&'p Cow<'p, str>>,
 }
 
 /// The field's lines joined with `, ` (borrowed when there is one line).
-fn joined_field<'a>(h: &Headers<'a>, name: &'static str) -> Result<std::borrow::Cow<'a, [u8]>, Error> {
+fn joined_field<'a>(h: &Headers<'a>, name: &'static str) -> Result<FieldValue<'a>, Error> {
     let mut lines = h.get_all(name);
     let first = lines.next().ok_or(Error::MissingHeader(name))?;
     let Some(second) = lines.next() else {
@@ -829,7 +840,7 @@ fn joined_field<'a>(h: &Headers<'a>, name: &'static str) -> Result<std::borrow::
         if first.len() > sf::MAX_FIELD_LEN {
             return Err(Error::TooLarge);
         }
-        return Ok(std::borrow::Cow::Borrowed(first));
+        return Ok(Cow::Borrowed(first));
     };
     let mut out = Vec::new();
     for (n, v) in [first, second].into_iter().chain(lines).enumerate() {
@@ -844,17 +855,19 @@ fn joined_field<'a>(h: &Headers<'a>, name: &'static str) -> Result<std::borrow::
     if out.is_empty() {
         return Err(Error::MissingHeader(name));
     }
-    Ok(std::borrow::Cow::Owned(out))
+    Ok(Cow::Owned(out))
 }
 
-fn dictionaries(msg: &Msg<'_>) -> Result<(sf::Dictionary, sf::Dictionary), Error> {
+/// A field value: borrowed from the message when it has one line, joined otherwise.
+type FieldValue<'a> = Cow<'a, [u8]>;
+
+/// The `Signature-Input` and `Signature` field values, each joined (see [`joined_field`]).
+fn signature_fields<'a>(msg: &Msg<'a>) -> Result<(FieldValue<'a>, FieldValue<'a>), Error> {
     let h = msg.headers();
     if h.count("signature-input") == 0 && h.count("signature") == 0 {
         return Err(Error::MissingCredentials);
     }
-    let inputs = sf::parse_dictionary(&joined_field(&h, "signature-input")?)?;
-    let sigs = sf::parse_dictionary(&joined_field(&h, "signature")?)?;
-    Ok((inputs, sigs))
+    Ok((joined_field(&h, "signature-input")?, joined_field(&h, "signature")?))
 }
 
 fn authority<'a>(msg: &Msg<'a>, ctx: &RequestContext<'a>) -> Result<String, Error> {
@@ -880,11 +893,15 @@ fn authority<'a>(msg: &Msg<'a>, ctx: &RequestContext<'a>) -> Result<String, Erro
     Ok(a)
 }
 
-fn derived(msg: &Msg<'_>, name: &str, params: &sf::Params, out: &mut String) -> Result<(), Error> {
+fn derived(msg: &Msg<'_>, name: &str, params: &sf::Params<'_>, out: &mut String) -> Result<(), Error> {
     let only_name = name == "@query-param";
     for (k, _) in params {
-        if !(only_name && k == "name") {
-            return Err(if k == "req" { Error::Unsupported("unsupported_component") } else { Error::InvalidComponent });
+        if !(only_name && *k == "name") {
+            return Err(if *k == "req" {
+                Error::Unsupported("unsupported_component")
+            } else {
+                Error::InvalidComponent
+            });
         }
     }
     let (req, ctx) = match (msg, name) {
@@ -925,8 +942,8 @@ fn derived(msg: &Msg<'_>, name: &str, params: &sf::Params, out: &mut String) -> 
         "@query-param" => {
             let want = params
                 .iter()
-                .find_map(|(k, v)| match (k.as_str(), v) {
-                    ("name", Bare::String(s)) => Some(s.as_str()),
+                .find_map(|(k, v)| match (*k, v) {
+                    ("name", Bare::String(s)) => Some(s.as_ref()),
                     _ => None,
                 })
                 .ok_or(Error::InvalidComponent)?;
@@ -989,7 +1006,7 @@ fn check_content_digest(msg: &Msg<'_>) -> Result<(), Error> {
     let dict = sf::parse_dictionary(&field)?;
     let mut checked = 0;
     for (alg, m) in &dict {
-        let sha256 = match alg.as_str() {
+        let sha256 = match *alg {
             "sha-256" => true,
             "sha-512" => false,
             _ => continue,

@@ -6,44 +6,47 @@
 
 use crate::Error;
 use base64ct::Encoding;
+use std::borrow::Cow;
+use std::fmt::Write as _;
 
 /// The longest field value parsed, in bytes.
 pub(crate) const MAX_FIELD_LEN: usize = 8192;
 /// The most members in a list or dictionary, items in an inner list, or parameters on one item.
 pub(crate) const MAX_MEMBERS: usize = 64;
 
+/// A bare item. Keys, tokens and strings without escapes borrow from the parsed field value.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Bare {
+pub(crate) enum Bare<'a> {
     Integer(i64),
     /// In thousandths.
     Decimal(i64),
-    String(String),
-    Token(String),
+    String(Cow<'a, str>),
+    Token(&'a str),
     Bytes(Vec<u8>),
     Boolean(bool),
 }
 
-pub(crate) type Params = Vec<(String, Bare)>;
+pub(crate) type Params<'a> = Vec<(&'a str, Bare<'a>)>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Item {
-    pub(crate) bare: Bare,
-    pub(crate) params: Params,
+pub(crate) struct Item<'a> {
+    pub(crate) bare: Bare<'a>,
+    pub(crate) params: Params<'a>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct InnerList {
-    pub(crate) items: Vec<Item>,
-    pub(crate) params: Params,
+pub(crate) struct InnerList<'a> {
+    pub(crate) items: Vec<Item<'a>>,
+    pub(crate) params: Params<'a>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Member {
-    Item(Item),
-    Inner(InnerList),
+pub(crate) enum Member<'a> {
+    Item(Item<'a>),
+    Inner(InnerList<'a>),
 }
 
-pub(crate) type Dictionary = Vec<(String, Member)>;
+pub(crate) type Dictionary<'a> = Vec<(&'a str, Member<'a>)>;
 
 const fn err() -> Error {
     Error::MalformedHeader("structured field")
@@ -54,7 +57,7 @@ struct P<'a> {
     i: usize,
 }
 
-impl P<'_> {
+impl<'a> P<'a> {
     fn peek(&self) -> Option<u8> {
         self.s.get(self.i).copied()
     }
@@ -79,7 +82,7 @@ impl P<'_> {
         self.i >= self.s.len()
     }
 
-    fn key(&mut self) -> Result<String, Error> {
+    fn key(&mut self) -> Result<&'a str, Error> {
         let start = self.i;
         match self.peek() {
             Some(c) if c.is_ascii_lowercase() || c == b'*' => {}
@@ -93,11 +96,11 @@ impl P<'_> {
             }
         }
         let k = self.s.get(start..self.i).ok_or_else(err)?;
-        Ok(String::from_utf8_lossy(k).into_owned())
+        core::str::from_utf8(k).map_err(|_| err())
     }
 
-    fn params(&mut self) -> Result<Params, Error> {
-        let mut out: Params = Vec::new();
+    fn params(&mut self) -> Result<Params<'a>, Error> {
+        let mut out: Params<'a> = Vec::new();
         while self.peek() == Some(b';') {
             self.i += 1;
             self.sp();
@@ -119,13 +122,13 @@ impl P<'_> {
         Ok(out)
     }
 
-    fn item(&mut self) -> Result<Item, Error> {
+    fn item(&mut self) -> Result<Item<'a>, Error> {
         let bare = self.bare()?;
         let params = self.params()?;
         Ok(Item { bare, params })
     }
 
-    fn member(&mut self) -> Result<Member, Error> {
+    fn member(&mut self) -> Result<Member<'a>, Error> {
         if self.peek() == Some(b'(') {
             self.i += 1;
             let mut items = Vec::new();
@@ -149,7 +152,7 @@ impl P<'_> {
         Ok(Member::Item(self.item()?))
     }
 
-    fn bare(&mut self) -> Result<Bare, Error> {
+    fn bare(&mut self) -> Result<Bare<'a>, Error> {
         match self.peek().ok_or_else(err)? {
             b'-' | b'0'..=b'9' => self.number(),
             b'"' => self.string(),
@@ -172,13 +175,13 @@ impl P<'_> {
                     }
                 }
                 let t = self.s.get(start..self.i).ok_or_else(err)?;
-                Ok(Bare::Token(String::from_utf8_lossy(t).into_owned()))
+                Ok(Bare::Token(core::str::from_utf8(t).map_err(|_| err())?))
             }
             _ => Err(err()),
         }
     }
 
-    fn number(&mut self) -> Result<Bare, Error> {
+    fn number(&mut self) -> Result<Bare<'a>, Error> {
         let neg = self.peek() == Some(b'-');
         if neg {
             self.i += 1;
@@ -217,16 +220,16 @@ impl P<'_> {
         }
     }
 
-    fn string(&mut self) -> Result<Bare, Error> {
+    fn string(&mut self) -> Result<Bare<'a>, Error> {
         self.i += 1;
-        // Most strings hold no escape: copy them in one exact allocation.
-        let rest = self.s.get(self.i..).unwrap_or_default();
+        // Most strings hold no escape: borrow them from the field value.
+        let rest: &'a [u8] = self.s.get(self.i..).unwrap_or_default();
         if let Some(n) = rest.iter().position(|c| !(0x20..0x7f).contains(c) || *c == b'"' || *c == b'\\')
             && rest.get(n) == Some(&b'"')
         {
             let text = core::str::from_utf8(rest.get(..n).unwrap_or_default()).map_err(|_| err())?;
             self.i += n + 1;
-            return Ok(Bare::String(text.to_owned()));
+            return Ok(Bare::String(Cow::Borrowed(text)));
         }
         let mut out = String::new();
         loop {
@@ -235,14 +238,14 @@ impl P<'_> {
                     Some(c @ (b'"' | b'\\')) => out.push(char::from(c)),
                     _ => return Err(err()),
                 },
-                b'"' => return Ok(Bare::String(out)),
+                b'"' => return Ok(Bare::String(Cow::Owned(out))),
                 c if (0x20..0x7f).contains(&c) => out.push(char::from(c)),
                 _ => return Err(err()),
             }
         }
     }
 
-    fn bytes(&mut self) -> Result<Bare, Error> {
+    fn bytes(&mut self) -> Result<Bare<'a>, Error> {
         self.i += 1;
         let start = self.i;
         let rest = self.s.get(start..).unwrap_or_default();
@@ -277,9 +280,9 @@ fn end(p: &mut P<'_>) -> Result<(), Error> {
 }
 
 /// Parses a Dictionary field value (several field lines should be joined with `,` first).
-pub(crate) fn parse_dictionary(s: &[u8]) -> Result<Dictionary, Error> {
+pub(crate) fn parse_dictionary(s: &[u8]) -> Result<Dictionary<'_>, Error> {
     let mut p = start(s)?;
-    let mut out: Dictionary = Vec::new();
+    let mut out: Dictionary<'_> = Vec::new();
     while !p.done() {
         let k = p.key()?;
         let m = if p.peek() == Some(b'=') {
@@ -311,7 +314,7 @@ pub(crate) fn parse_dictionary(s: &[u8]) -> Result<Dictionary, Error> {
 }
 
 /// Parses a List field value.
-pub(crate) fn parse_list(s: &[u8]) -> Result<Vec<Member>, Error> {
+pub(crate) fn parse_list(s: &[u8]) -> Result<Vec<Member<'_>>, Error> {
     let mut p = start(s)?;
     let mut out = Vec::new();
     while !p.done() {
@@ -335,7 +338,7 @@ pub(crate) fn parse_list(s: &[u8]) -> Result<Vec<Member>, Error> {
 }
 
 /// Parses an Item field value.
-pub(crate) fn parse_item(s: &[u8]) -> Result<Item, Error> {
+pub(crate) fn parse_item(s: &[u8]) -> Result<Item<'_>, Error> {
     let mut p = start(s)?;
     let item = p.item()?;
     end(&mut p)?;
@@ -344,9 +347,12 @@ pub(crate) fn parse_item(s: &[u8]) -> Result<Item, Error> {
 
 // ---- serialization (RFC 8941 §4.1) ----
 
-pub(crate) fn ser_bare(b: &Bare, out: &mut String) {
+pub(crate) fn ser_bare(b: &Bare<'_>, out: &mut String) {
     match b {
-        Bare::Integer(i) => out.push_str(&i.to_string()),
+        // Writing to a String cannot fail.
+        Bare::Integer(i) => {
+            let _ = write!(out, "{i}");
+        }
         Bare::Decimal(d) => {
             if *d < 0 {
                 out.push('-');
@@ -379,7 +385,7 @@ pub(crate) fn ser_bare(b: &Bare, out: &mut String) {
     }
 }
 
-pub(crate) fn ser_params(p: &Params, out: &mut String) {
+pub(crate) fn ser_params(p: &Params<'_>, out: &mut String) {
     for (k, v) in p {
         out.push(';');
         out.push_str(k);
@@ -390,12 +396,12 @@ pub(crate) fn ser_params(p: &Params, out: &mut String) {
     }
 }
 
-pub(crate) fn ser_item(i: &Item, out: &mut String) {
+pub(crate) fn ser_item(i: &Item<'_>, out: &mut String) {
     ser_bare(&i.bare, out);
     ser_params(&i.params, out);
 }
 
-pub(crate) fn ser_inner(l: &InnerList, out: &mut String) {
+pub(crate) fn ser_inner(l: &InnerList<'_>, out: &mut String) {
     out.push('(');
     for (n, i) in l.items.iter().enumerate() {
         if n > 0 {
@@ -407,14 +413,14 @@ pub(crate) fn ser_inner(l: &InnerList, out: &mut String) {
     ser_params(&l.params, out);
 }
 
-pub(crate) fn ser_member(m: &Member, out: &mut String) {
+pub(crate) fn ser_member(m: &Member<'_>, out: &mut String) {
     match m {
         Member::Item(i) => ser_item(i, out),
         Member::Inner(l) => ser_inner(l, out),
     }
 }
 
-pub(crate) fn ser_dictionary(d: &Dictionary, out: &mut String) {
+pub(crate) fn ser_dictionary(d: &Dictionary<'_>, out: &mut String) {
     for (n, (k, m)) in d.iter().enumerate() {
         if n > 0 {
             out.push_str(", ");
@@ -430,7 +436,7 @@ pub(crate) fn ser_dictionary(d: &Dictionary, out: &mut String) {
     }
 }
 
-pub(crate) fn ser_list(l: &[Member], out: &mut String) {
+pub(crate) fn ser_list(l: &[Member<'_>], out: &mut String) {
     for (n, m) in l.iter().enumerate() {
         if n > 0 {
             out.push_str(", ");
