@@ -316,9 +316,11 @@ code there and the hash-bound cases (HMAC JWTs, signed request, SigV4, webhooks)
 several times slower than the one the clock measures, which flatters their ratios. And on wall clock, which measures \
 what a server runs: the median of per-round ratios of authv and its limit (or peer) run in alternating batches \
 (authv-bench-ratio --json), which a burst of load cannot bias toward either side; criterion's medians, taken seconds \
-apart, are shown beside it and in the time columns. A budget holds when both verdicts say so. The limit is always ring's primitive. On CPUs with SHA extensions authv's SHA-256 and HMAC-SHA256 (auth_core::hash: \
-HMAC schemes, HS256, API keys) run sha2's block function rather than ring's API, so the wall-clock ratios there include \
-that saving; under callgrind both sides run ring.";
+apart, are shown beside it and in the time columns. A budget holds when both verdicts say so. The limit is ring's \
+primitive, except for ES512 (the p521 crate's verify; ring has no P-521), and the mTLS budgets are against \
+rustls-webpki's verify_for_usage. On CPUs with SHA extensions authv's SHA-256 and HMAC-SHA256 (auth_core::hash: HMAC \
+schemes, HS256, API keys) run sha2's block function rather than ring's API, so the wall-clock ratios there include that \
+saving; under callgrind both sides run ring.";
 
 fn has_own_benches(krate: &str) -> bool {
     crate::workspace_root().join("crates").join(krate).join("benches").is_dir()
