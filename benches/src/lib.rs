@@ -446,13 +446,18 @@ impl Rfc9421Fixture {
     pub fn new() -> Self {
         let secret = [5u8; 64];
         let params = format!(";created={HMAC_T};keyid=\"k1\"");
-        let signature_input = "sig1=(\"@method\" \"@authority\" \"@path\" \"content-type\")".to_owned() + &params;
-        let base = format!(
-            "\"@method\": POST\n\"@authority\": api.example\n\"@path\": /v1/items\n\"content-type\": application/json\n\"@signature-params\": (\"@method\" \"@authority\" \"@path\" \"content-type\"){params}"
-        );
-        let tag = hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, &secret), base.as_bytes());
-        let signature = format!("sig1=:{}:", base64_std(tag.as_ref()));
-        Self { secret, signature_input, signature, base }
+        let input = auth_testkit::hmac::Rfc9421Input {
+            label: "sig1",
+            components: &[
+                ("\"@method\"", "POST"),
+                ("\"@authority\"", "api.example"),
+                ("\"@path\"", "/v1/items"),
+                ("\"content-type\"", "application/json"),
+            ],
+            params: &params,
+        };
+        let (signature_input, signature) = input.sign_hmac_sha256(&secret);
+        Self { secret, signature_input, signature, base: input.base() }
     }
 }
 
