@@ -111,29 +111,24 @@ const STRING_STOP: [u8; 256] = {
 
 /// The length of the plain run at the start of `s`: bytes up to the first one in [`STRING_STOP`].
 ///
-/// Eight bytes at a time: in a little-endian word `x`, each term below sets the top bit of the lowest
-/// byte of its class (`< 0x20`, `"`, `\\`, `>= 0x80`); a borrow can only set bits above a byte that is
-/// in the class itself, so the lowest set bit of their union is the first stop. The tail is read
-/// through the table.
+/// Eight bytes at a time ([`auth_core::bytes::swar`]): each test flags the lowest byte of its class
+/// (`< 0x20`, `"`, `\\`, `>= 0x80`) exactly, so the lowest flag of their union is the first stop. The
+/// tail is read through the table.
 fn plain_run(s: &[u8]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = ONES * 0x80;
-    let zero_byte = |y: u64| y.wrapping_sub(ONES) & !y;
-    let mut words = s.chunks_exact(8);
+    use auth_core::bytes::swar;
     let mut at = 0usize;
-    for w in &mut words {
-        let x = u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or([0; 8]));
-        let stop = ((x.wrapping_sub(ONES * 0x20) & !x)
-            | zero_byte(x ^ (ONES * u64::from(b'"')))
-            | zero_byte(x ^ (ONES * u64::from(b'\\')))
-            | x)
-            & HI;
+    for &w in s.as_chunks::<8>().0 {
+        let x = swar::word(w);
+        let stop = swar::first_below(x, 0x20)
+            | swar::first_eq(x, b'"')
+            | swar::first_eq(x, b'\\')
+            | swar::first_at_least(x, 0x80);
         if stop != 0 {
             return at + (stop.trailing_zeros() / 8) as usize;
         }
         at += 8;
     }
-    let tail = words.remainder();
+    let tail = s.get(at..).unwrap_or_default();
     at + tail.iter().position(|&b| STRING_STOP.get(usize::from(b)) != Some(&0)).unwrap_or(tail.len())
 }
 

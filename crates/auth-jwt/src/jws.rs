@@ -272,14 +272,9 @@ pub(crate) fn split<'t>(token: &'t [u8], limits: &Limits) -> Result<Parts<'t>, E
     Ok(Parts { header, payload, signing_input, signature })
 }
 
-const DOTS: u64 = 0x2e2e_2e2e_2e2e_2e2e;
-const LOW: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = 0x8080_8080_8080_8080;
-
-/// Whether any byte of `w` is `.` (the classic SWAR zero-byte test on `w ^ "........"`).
+/// Whether any byte of `w` is `.`.
 const fn has_dot(w: u64) -> bool {
-    let x = w ^ DOTS;
-    x.wrapping_sub(LOW) & !x & HIGH != 0
+    auth_core::bytes::swar::first_eq(w, b'.') != 0
 }
 
 /// The index of the first `.`, eight bytes at a time.

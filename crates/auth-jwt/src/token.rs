@@ -126,14 +126,11 @@ fn scope_token_ok(t: &str) -> bool {
 /// RFC 6749 §3.3 scope list in one pass: tokens of scope characters separated by single spaces, none
 /// empty, at most [`MAX_SCOPES`] tokens of at most [`MAX_SCOPE_LEN`] bytes.
 ///
-/// Eight bytes at a time: a word is refused when any byte is outside `0x20..=0x7E` or is `"` or `\`
-/// (each test below is exact for "any byte of the word"), and its spaces are then located exactly
-/// to measure the tokens between them. The tail goes byte by byte.
+/// Eight bytes at a time ([`auth_core::bytes::swar`]): a word is refused when any byte is outside
+/// `0x20..=0x7E` or is `"` or `\`, and its spaces are then located exactly to measure the tokens
+/// between them. The tail goes byte by byte.
 fn check_scope_string(s: &[u8]) -> Option<()> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = ONES * 0x80;
-    const LOW7: u64 = ONES * 0x7F;
-    let any_zero = |y: u64| y.wrapping_sub(ONES) & !y;
+    use auth_core::bytes::swar;
     let mut tokens = 0usize;
     // Just past the last separator (a virtual one before the string).
     let mut token_start = 0usize;
@@ -143,28 +140,25 @@ fn check_scope_string(s: &[u8]) -> Option<()> {
         token_start = at + 1;
         (run != 0 && run <= MAX_SCOPE_LEN).then_some(())
     };
-    let mut words = s.chunks_exact(8);
+    let (words, tail) = s.as_chunks::<8>();
     let mut base = 0usize;
-    for w in &mut words {
-        let x = u64::from_le_bytes(<[u8; 8]>::try_from(w).ok()?);
-        let refused = (x.wrapping_sub(ONES * 0x20) & !x)
-            | x.wrapping_add(ONES)
-            | x
-            | any_zero(x ^ (ONES * u64::from(b'"')))
-            | any_zero(x ^ (ONES * u64::from(b'\\')));
-        if refused & HI != 0 {
+    for &w in words {
+        let x = swar::word(w);
+        let refused = swar::first_below(x, 0x20)
+            | swar::first_at_least(x, 0x7F)
+            | swar::first_eq(x, b'"')
+            | swar::first_eq(x, b'\\');
+        if refused != 0 {
             return None;
         }
-        // Every byte is now below 0x7F, so this per-byte zero test cannot carry between bytes.
-        let y = x ^ (ONES * u64::from(b' '));
-        let mut spaces = !(((y & LOW7) + LOW7) | y) & HI;
+        let mut spaces = swar::eq(x, b' ');
         while spaces != 0 {
             separator(base + (spaces.trailing_zeros() / 8) as usize)?;
             spaces &= spaces - 1;
         }
         base += 8;
     }
-    for (i, &b) in words.remainder().iter().enumerate() {
+    for (i, &b) in tail.iter().enumerate() {
         if b == b' ' {
             separator(base + i)?;
         } else if !is_scope_char(b) {
