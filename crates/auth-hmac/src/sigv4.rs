@@ -47,6 +47,7 @@
 
 use crate::Error;
 use crate::util::{all_in, class, hex_encode, hex_lower_exact, is_ctl, name_is};
+use auth_core::bytes::swar;
 use auth_core::hash::{self, HmacContext, HmacKey, Tag};
 use auth_core::{Identity, RequestView, Scheme, SecretBytes, Timestamp};
 use ring::digest;
@@ -399,18 +400,13 @@ fn bytes_cmp(a: &[u8], b: &[u8]) -> core::cmp::Ordering {
 
 /// Whether every byte of `s` is one of `a-z 0-9 - ;`, eight bytes per step (the tail byte by byte).
 /// Such a list of header names needs no other class check. With the top bit of each byte cleared,
-/// adding `0x80 - lo` sets a byte's top bit exactly when it is `>= lo`; a byte equal to `c` is a zero
-/// byte of `w ^ c..c`, found exactly by `!(((z & 0x7f..7f) + 0x7f..7f) | z) & 0x80..80`.
+/// adding `0x80 - lo` sets a byte's top bit exactly when it is `>= lo`; [`swar::eq`] flags every byte
+/// equal to `-` or `;` exactly.
 fn is_simple_header_list(s: &[u8]) -> bool {
-    const HI: u64 = 0x8080_8080_8080_8080;
-    const ONES: u64 = 0x0101_0101_0101_0101;
+    use swar::{HI, ONES};
     const LOW7: u64 = ONES * 0x7f;
     const fn ge(x: u64, lo: u64) -> u64 {
         x + ONES * (0x80 - lo)
-    }
-    const fn eq(w: u64, c: u64) -> u64 {
-        let z = w ^ (ONES * c);
-        !(((z & LOW7) + LOW7) | z) & HI
     }
     let mut words = s.chunks_exact(8);
     let mut bad = 0u64;
@@ -419,7 +415,7 @@ fn is_simple_header_list(s: &[u8]) -> bool {
         let x = w & LOW7;
         let lower = ge(x, 0x61) & !ge(x, 0x7b);
         let digit = ge(x, 0x30) & !ge(x, 0x3a);
-        let good = ((lower | digit) & !w & HI) | eq(w, 0x2d) | eq(w, 0x3b);
+        let good = ((lower | digit) & !w & HI) | swar::eq(w, b'-') | swar::eq(w, b';');
         bad |= !good & HI;
     }
     bad == 0
@@ -1682,25 +1678,20 @@ impl<'a> QueryParams<'a> {
     }
 }
 
-/// The index of the first `b` in `s`, eight bytes per step: in `w = word ^ (b repeated)` a matching
-/// byte is zero, and `(w - 0x01..01) & !w & 0x80..80` has its lowest set bit in the first zero byte
-/// (bits above it may be spurious, so only the lowest is used).
+/// The index of the first `b` in `s`, eight bytes per step ([`swar::first_eq`] flags the first match
+/// exactly).
 #[inline]
 fn find_byte(s: &[u8], b: u8) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let pattern = ONES * u64::from(b);
-    let mut words = s.chunks_exact(8);
+    let (words, tail) = s.as_chunks::<8>();
     let mut at = 0usize;
-    for word in &mut words {
-        let w = u64::from_le_bytes(<[u8; 8]>::try_from(word).unwrap_or([0; 8])) ^ pattern;
-        let zero = w.wrapping_sub(ONES) & !w & HI;
-        if zero != 0 {
-            return usize::try_from(zero.trailing_zeros() / 8).ok().map(|i| at + i);
+    for &w in words {
+        let hit = swar::first_eq(swar::word(w), b);
+        if hit != 0 {
+            return usize::try_from(hit.trailing_zeros() / 8).ok().map(|i| at + i);
         }
         at += 8;
     }
-    words.remainder().iter().position(|&c| c == b).map(|i| at + i)
+    tail.iter().position(|&c| c == b).map(|i| at + i)
 }
 
 /// Splits `s` at every ASCII byte `b` (an ASCII byte is always a character boundary).
@@ -1871,12 +1862,8 @@ fn normalize_path(path: &str) -> String {
 
 /// Whether every byte of `v` is above SP and not DEL (obs-text included): a value with nothing to trim,
 /// fold or refuse. Sixteen bytes per step (a fixed-size fold the compiler turns into vector compares),
-/// the last step overlapping the one before it; shorter values eight bytes per step, where
-/// `(w - n * 0x01..01) & !w & 0x80..80` is non-zero exactly when some byte of `w` is below `n` (for
-/// `n <= 0x80`), and a byte equal to DEL is a zero byte of `w ^ 0x7f..7f`.
+/// the last step overlapping the one before it; shorter values eight bytes per step ([`swar`]).
 fn is_plain_header_value(v: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
     #[inline(always)]
     fn bad16(c: &[u8]) -> u8 {
         let c = <&[u8; 16]>::try_from(c).unwrap_or(&[0; 16]);
@@ -1889,14 +1876,13 @@ fn is_plain_header_value(v: &[u8]) -> bool {
         }
         return bad == 0;
     }
-    let mut words = v.chunks_exact(8);
+    let (words, tail) = v.as_chunks::<8>();
     let mut bad = 0u64;
-    for word in &mut words {
-        let w = u64::from_le_bytes(<[u8; 8]>::try_from(word).unwrap_or([0; 8]));
-        let del = w ^ (ONES * 0x7f);
-        bad |= (w.wrapping_sub(ONES * 0x21) & !w) | (del.wrapping_sub(ONES) & !del);
+    for &w in words {
+        let w = swar::word(w);
+        bad |= swar::first_below(w, 0x21) | swar::first_eq(w, 0x7f);
     }
-    bad & HI == 0 && words.remainder().iter().all(|&b| b > b' ' && b != 0x7f)
+    bad == 0 && tail.iter().all(|&b| b > b' ' && b != 0x7f)
 }
 
 /// Whether `s` has a control byte (HTAB allowed when `allow_tab`). Folds over every byte without an
@@ -1996,6 +1982,22 @@ const fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The word-at-a-time scans against their byte-by-byte rules, on bytes around every boundary
+        /// they test (SP, `!`, DEL, `-`, `;`, letters, digits, non-ASCII).
+        #[test]
+        fn word_scans_agree_with_bytes(
+            s in proptest::collection::vec(proptest::sample::select(
+                b" !\x1f\x7f\x80\xff-;,/=&az09AZ:`{".to_vec()), 0..40),
+            b in proptest::sample::select(b"/;,=&-".to_vec()),
+        ) {
+            proptest::prop_assert_eq!(find_byte(&s, b), s.iter().position(|&c| c == b));
+            proptest::prop_assert_eq!(is_plain_header_value(&s), s.iter().all(|&c| c > b' ' && c != 0x7f));
+            let simple = s.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b';');
+            proptest::prop_assert_eq!(is_simple_header_list(&s), simple);
+        }
+    }
 
     #[test]
     fn dates() {
